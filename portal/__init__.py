@@ -1,0 +1,100 @@
+"""Gmina Bezpieczna portal: the application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, session
+from flask_babel import lazy_gettext as _l
+
+from portal import db
+from portal.config import load_config
+from portal.extensions import babel, csrf, login_manager
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` overrides PORTAL_* settings (tests pass the database URL here)."""
+    app = Flask(__name__, instance_relative_config=True)
+    instance = Path(app.instance_path)
+    app.config.update(load_config(instance))
+    if config:
+        app.config.update(config)
+    logging.basicConfig(level=logging.INFO)
+
+    _init_database(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_template_helpers(app)
+
+    from portal.core.errors import register_error_pages
+
+    register_error_pages(app)
+    return app
+
+
+def _init_database(app: Flask) -> None:
+    # Tests bind the session themselves (to a connection inside a rolled-back transaction).
+    if app.config.get("PORTAL_SESSION_BOUND_EXTERNALLY"):
+        return
+    engine = db.make_engine(app.config["SQLALCHEMY_DATABASE_URL"])
+    app.extensions["portal_engine"] = engine
+    db.session.remove()
+    db.session.configure(bind=engine)
+
+    @app.teardown_appcontext
+    def _remove_session(_exc):
+        db.session.remove()
+
+
+def _select_locale() -> str:
+    from flask import current_app, has_request_context
+
+    if not has_request_context():  # CLI commands speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    lang = session.get("lang")
+    if lang in current_app.config["PORTAL_LOCALES"]:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _init_extensions(app: Flask) -> None:
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Zaloguj się, aby zobaczyć tę stronę.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.auth.views import bp as auth_bp
+    from portal.main.views import bp as main_bp
+    from portal.submissions.views import bp as submissions_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(submissions_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.cli import portal_cli
+
+    app.cli.add_command(portal_cli)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from portal.core import formatting
+
+    app.jinja_env.filters["money"] = formatting.money
+    app.jinja_env.filters["number"] = formatting.number
+    app.jinja_env.filters["datetime"] = formatting.local_datetime
+    app.jinja_env.filters["date"] = formatting.local_date
+
+    @app.context_processor
+    def _inject():
+        from flask_babel import get_locale
+
+        return {"current_locale": str(get_locale())}

@@ -1,0 +1,47 @@
+"""Configuration read from PORTAL_* environment variables when create_app() runs."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _default_database_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'portal.db'}"
+
+
+def load_config(instance_path: Path) -> dict:
+    """Build the Flask config mapping; nothing is read at import time."""
+    env = os.environ
+    secret = env.get("PORTAL_SECRET_KEY")
+    if not secret:
+        secret = _instance_secret(instance_path)
+    return {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URL": env.get("PORTAL_DATABASE_URL")
+        or _default_database_url(instance_path),
+        "UPLOAD_FOLDER": env.get("PORTAL_UPLOAD_FOLDER") or str(instance_path / "uploads"),
+        "MAX_CONTENT_LENGTH": int(env.get("PORTAL_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "pl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Warsaw",
+        "PORTAL_LOCALES": ("pl", "en"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("PORTAL_SECURE_COOKIES", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "PAGE_SIZE": 50,
+    }
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """Keep a random secret in the instance folder so sessions survive restarts of `make run`."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value

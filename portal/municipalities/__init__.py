@@ -1,0 +1,1 @@
+"""Municipality registry: voivodeships, powiats and gminy from GUS TERYT, with population."""

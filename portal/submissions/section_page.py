@@ -1,0 +1,278 @@
+"""One section of the questionnaire as a page: build the form, read a save, explain problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from portal.core.errors import DomainError
+from portal.db import utcnow
+from portal.questionnaires.definition import Item, Questionnaire, Section
+from portal.questionnaires.evaluation import evaluate
+from portal.questionnaires.forms import build_section_form, read_section_form
+from portal.questionnaires.types import ITEM_TYPES
+from portal.submissions import services
+from portal.submissions.models import Submission
+from portal.submissions.uploads import DEFAULT_EXTENSIONS, store_upload
+
+CONTROL_FIELDS = {"csrf_token", "_revisions", "_action", "_remove_file"}
+WIDGETS = {
+    "yes_no": "radio", "single_choice": "radio", "multiple_choice": "checkboxes",
+    "year_table": "year_table", "repeat": "repeat", "file": "file", "calculated": "calculated",
+}
+NUMERIC = {"integer", "decimal", "money", "percent"}
+
+
+@dataclass
+class ItemView:
+    """What the template needs to draw one item."""
+
+    item: Item
+    field: Any
+    relevant: bool
+    errors: list[str] = field(default_factory=list)
+    prefilled: bool = False
+    conflict: services.Conflict | None = None
+    conflict_display: str = ""
+    calculated_display: str = ""
+    file_meta: dict | None = None
+
+    @property
+    def widget(self) -> str:
+        return WIDGETS.get(self.item.type, "input")
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        return self.item.extensions or DEFAULT_EXTENSIONS
+
+    @property
+    def max_size_mb(self):
+        return self.item.max_size_mb or 20
+
+    def attrs(self, read_only_reason: str | None) -> dict[str, Any]:
+        attrs: dict[str, Any] = {}
+        described = [f"help-{self.item.key}"] if self.item.help else []
+        if self.errors:
+            described.append(f"errors-{self.item.key}")
+            attrs["aria-invalid"] = "true"
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+        if self.item.required:
+            attrs["aria-required"] = "true"
+        if self.item.type in NUMERIC:
+            attrs["class"] = "num"
+            attrs["inputmode"] = "numeric" if self.item.type == "integer" else "decimal"
+        if read_only_reason:
+            attrs["disabled"] = True
+        return attrs
+
+
+@dataclass
+class Outcome:
+    saved: bool
+    message: str = ""
+    status: int = 200
+    next_section: str | None = None
+    anchor: str | None = None
+    conflict: bool = False
+
+
+class TamperedForm(DomainError):
+    pass
+
+
+class SectionPage:
+    def __init__(self, submission: Submission, questionnaire: Questionnaire, section: Section, *,
+                 locale: str, user, upload_folder: Path, now: datetime | None = None):
+        self.submission = submission
+        self.questionnaire = questionnaire
+        self.section = section
+        self.locale = locale
+        self.user = user
+        self.upload_folder = upload_folder
+        self.now = now or utcnow()
+        self.answers = services.answers_by_key(submission)
+        self.values = services.python_values(questionnaire, self.answers)
+        self.read_only_reason = (
+            None if services.can_edit(submission, user, self.now)
+            else services.editing_refusal(submission, self.now) or _("Tylko do odczytu.")
+        )
+        self.form = None
+        self.items: list[ItemView] = []
+        self.error_summary: list[tuple[str, str, str]] = []
+        self.conflicts: dict[str, services.Conflict] = {}
+        self.revisions_token = self._sign_revisions()
+        index = questionnaire.sections.index(section)
+        self.next_section = questionnaire.sections[index + 1] if index + 1 < len(
+            questionnaire.sections) else None
+
+    @property
+    def prefilled_keys(self) -> list[str]:
+        keys = {item.key for item in self.section.items}
+        return [key for key in services.unconfirmed_prefills(self.answers) if key in keys]
+
+    # --- rendering --------------------------------------------------------------------------
+    def _form_class(self, rows: dict[str, int]):
+        return build_section_form(self.section, self.questionnaire, self.locale, rows=rows)
+
+    def _stored_rows(self) -> dict[str, int]:
+        return {item.key: len(self.values.get(item.key) or []) + 1
+                for item in self.section.items if item.type == "repeat"}
+
+    def for_display(self) -> SectionPage:
+        """The page for a GET: stored values, and problems with values already given."""
+        data = {}
+        for item in self.section.items:
+            if item.key in self.values and item.type != "file":
+                data[item.key] = ITEM_TYPES[item.type].form_data(self.values[item.key], item,
+                                                                 self.locale)
+        self.form = self._form_class(self._stored_rows())(formdata=None, data=data)
+        evaluation = evaluate(self.questionnaire, self.values)
+        errors = {key: msgs for key, msgs in evaluation.errors.items() if key in self.values}
+        self._build_items(evaluation, errors)
+        return self
+
+    def _build_items(self, evaluation, errors: dict[str, list[str]]) -> None:
+        prefilled = set(self.prefilled_keys)
+        self.items = []
+        self.error_summary = []
+        for item in self.section.items:
+            kind = ITEM_TYPES[item.type]
+            view = ItemView(item=item, field=self.form[item.key] if item.key in self.form else None,
+                            relevant=evaluation.relevant.get(item.key, True),
+                            errors=[str(e) for e in errors.get(item.key, [])],
+                            prefilled=item.key in prefilled)
+            if item.type == "calculated":
+                view.calculated_display = kind.format(evaluation.values.get(item.key), item,
+                                                      self.locale)
+            if item.type == "file":
+                view.file_meta = self.answers[item.key].value if item.key in self.answers else None
+            if item.key in self.conflicts:
+                conflict = self.conflicts[item.key]
+                view.conflict = conflict
+                if conflict.current_value is not None:
+                    view.conflict_display = kind.format(
+                        kind.from_json(conflict.current_value, item), item, self.locale)
+            if view.errors and view.relevant:
+                self.error_summary.extend((item.key, item.label.get(self.locale), e)
+                                          for e in view.errors)
+            self.items.append(view)
+
+    # --- saving -----------------------------------------------------------------------------
+    def handle_post(self, request) -> Outcome:
+        """Validate and store a save; never stores part of it when something is wrong."""
+        if self.read_only_reason:
+            self.for_display()
+            return Outcome(False, self.read_only_reason, 403)
+        rows = self._posted_rows(request.form)
+        self.form = self._form_class(rows)()
+        try:
+            self._check_posted_names(request.form, request.files)
+            base = self._read_revisions(request.form.get("_revisions", ""))
+        except TamperedForm as error:
+            self.for_display()
+            return Outcome(False, str(error), 400)
+        if not self.form.validate_on_submit():
+            self.for_display()
+            return Outcome(False, _("Formularz wygasł. Odśwież stronę i spróbuj ponownie."), 400)
+        values, errors = read_section_form(self.form, self.section)
+        values = {k: v for k, v in values.items() if self.questionnaire.item(k).type != "file"}
+        self._read_uploads(request, values, errors)
+        merged = {**self.values, **values}
+        evaluation = evaluate(self.questionnaire, merged)
+        if errors:
+            self._build_items(evaluation, errors)
+            return Outcome(False, _("Nie zapisano: popraw zaznaczone pola (%(n)d).",
+                                    n=len(self.error_summary)), 422)
+        try:
+            changed = services.save_section(self.submission, self.section, values, base,
+                                            actor=self.user, now=self.now)
+        except services.StaleSection as stale:
+            return self._conflict_outcome(stale, evaluation)
+        except DomainError as error:
+            self._build_items(evaluation, {})
+            return Outcome(False, str(error), 409)
+        return self._saved_outcome(changed, evaluation, request.form.get("_action"))
+
+    def _saved_outcome(self, changed: int, evaluation, action: str | None) -> Outcome:
+        problems = sum(1 for item in self.section.items
+                       if item.key in evaluation.errors)
+        message = _("Zapisano sekcję „%(name)s”.", name=self.section.title.get(self.locale))
+        if problems:
+            message += " " + _("Pola wymagające uwagi: %(n)d.", n=problems)
+        go_next = action == "save_next" and self.next_section is not None
+        return Outcome(True, message, 302,
+                       next_section=self.next_section.key if go_next else None)
+
+    def _conflict_outcome(self, stale: services.StaleSection, evaluation) -> Outcome:
+        self.conflicts = {c.item_key: c for c in stale.conflicts}
+        # The user has now seen the other person's values: a second save keeps theirs.
+        self.answers = services.answers_by_key(self.submission)
+        self.revisions_token = self._sign_revisions()
+        self._build_items(evaluation, {})
+        names = ", ".join(
+            f"{self.questionnaire.item(c.item_key).label.get(self.locale)} ({c.changed_by})"
+            for c in stale.conflicts)
+        return Outcome(False, _("Nie zapisano: w międzyczasie inna osoba zmieniła pola: "
+                                "%(names)s. Twoje wpisy są poniżej – sprawdź je i zapisz "
+                                "ponownie.", names=names), 409, conflict=True)
+
+    def _posted_rows(self, form) -> dict[str, int]:
+        rows = {}
+        for item in self.section.items:
+            if item.type != "repeat":
+                continue
+            prefix = item.key + "-"
+            indexes = {name[len(prefix):].split("-", 1)[0] for name in form if
+                       name.startswith(prefix)}
+            rows[item.key] = max(1, len([i for i in indexes if i.isdigit()]))
+        return rows
+
+    def _check_posted_names(self, form, files) -> None:
+        keys = {item.key for item in self.section.items}
+        for name in list(form.keys()) + list(files.keys()):
+            if name in CONTROL_FIELDS or name in keys or name.split("-", 1)[0] in keys:
+                continue
+            raise TamperedForm(_("Nieznane pole formularza: „%(name)s”. Nic nie zapisano.",
+                                 name=name[:64]))
+
+    def _serializer(self) -> URLSafeSerializer:
+        return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="section-revisions")
+
+    def _sign_revisions(self) -> str:
+        revisions = {item.key: self.answers[item.key].revision
+                     for item in self.section.items if item.key in self.answers}
+        return self._serializer().dumps([self.submission.id, self.section.key, revisions])
+
+    def _read_revisions(self, token: str) -> dict[str, int]:
+        try:
+            submission_id, section_key, revisions = self._serializer().loads(token)
+        except (BadSignature, ValueError, TypeError) as error:
+            raise TamperedForm(_("Formularz został zmieniony (pole _revisions). Odśwież stronę; "
+                                 "nic nie zapisano.")) from error
+        if submission_id != self.submission.id or section_key != self.section.key:
+            raise TamperedForm(_("Formularz dotyczy innej sekcji. Odśwież stronę; nic nie "
+                                 "zapisano."))
+        return {str(k): int(v) for k, v in revisions.items()}
+
+    def _read_uploads(self, request, values: dict[str, Any], errors: dict[str, list[str]]):
+        removed = set(request.form.getlist("_remove_file"))
+        for item in self.section.items:
+            if item.type != "file":
+                continue
+            upload = request.files.get(item.key)
+            if upload is not None and upload.filename:
+                try:
+                    values[item.key] = store_upload(
+                        upload, folder=self.upload_folder, label=item.label.get(self.locale),
+                        extensions=item.extensions or None, max_size_mb=item.max_size_mb or 20)
+                except DomainError as error:
+                    errors.setdefault(item.key, []).append(str(error))
+            elif item.key in removed:
+                values[item.key] = None

@@ -1,0 +1,310 @@
+"""Filling in a submission: drafts, optimistic locking, prefill from last year, submitting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.core.errors import DomainError
+from portal.db import session, utcnow
+from portal.editions.models import Edition
+from portal.municipalities.models import Gmina
+from portal.questionnaires.definition import Questionnaire, Section
+from portal.questionnaires.evaluation import Evaluation, evaluate
+from portal.questionnaires.types import ITEM_TYPES
+from portal.questionnaires.versions import definition_for
+from portal.submissions.models import Answer, AnswerChange, Submission
+from portal.submissions.workflow import EDITABLE, State, transition
+
+
+class EditingClosed(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An item changed by someone else after the form was opened."""
+
+    item_key: str
+    changed_by: str
+    changed_at: datetime
+    current_value: Any
+
+
+class StaleSection(DomainError):
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        super().__init__(_("Ktoś zmienił część odpowiedzi w tej sekcji, gdy ją wypełniano."))
+
+
+# --- reading ----------------------------------------------------------------------------------
+def definition_of(submission: Submission) -> Questionnaire:
+    return definition_for(submission.edition.questionnaire_version)
+
+
+def answers_by_key(submission: Submission) -> dict[str, Answer]:
+    """All answers of the submission with who last changed them, in two queries at most."""
+    rows = session.scalars(
+        select(Answer)
+        .where(Answer.submission_id == submission.id)
+        .options(selectinload(Answer.updated_by))
+    ).all()
+    return {answer.item_key: answer for answer in rows}
+
+
+def python_values(questionnaire: Questionnaire, answers: dict[str, Answer]) -> dict[str, Any]:
+    """Stored JSON turned back into typed values (Decimal, date, ...) for known items only."""
+    values: dict[str, Any] = {}
+    for key, answer in answers.items():
+        item = questionnaire.items_by_key.get(key)
+        if item is None or answer.value is None:
+            continue
+        values[key] = ITEM_TYPES[item.type].from_json(answer.value, item)
+    return values
+
+
+def evaluate_submission(submission: Submission,
+                        answers: dict[str, Answer] | None = None) -> Evaluation:
+    questionnaire = definition_of(submission)
+    if answers is None:
+        answers = answers_by_key(submission)
+    return evaluate(questionnaire, python_values(questionnaire, answers))
+
+
+@dataclass(frozen=True)
+class Problem:
+    section_key: str
+    item_key: str
+    message: str
+
+
+def problems(questionnaire: Questionnaire, evaluation: Evaluation) -> list[Problem]:
+    """Every error of relevant items, in questionnaire order, for the review page."""
+    found = []
+    for section in questionnaire.sections:
+        for item in section.items:
+            for message in evaluation.errors.get(item.key, []):
+                found.append(Problem(section.key, item.key, str(message)))
+    return found
+
+
+def required_totals(evaluation: Evaluation) -> tuple[int, int]:
+    """(answered, required) over all sections."""
+    answered = sum(p.answered for p in evaluation.sections.values())
+    return answered, sum(p.required for p in evaluation.sections.values())
+
+
+def unconfirmed_prefills(answers: dict[str, Answer]) -> list[str]:
+    return [key for key, answer in answers.items() if answer.prefilled and answer.value is not None]
+
+
+# --- access -----------------------------------------------------------------------------------
+def visible_to(submission: Submission, user) -> bool:
+    """Officials see only their own gmina's submission; staff see all."""
+    if user.is_staff:
+        return True
+    return user.is_official and user.gmina_id == submission.gmina_id
+
+
+def can_edit(submission: Submission, user, now: datetime) -> bool:
+    return (
+        user.is_official
+        and user.gmina_id == submission.gmina_id
+        and State(submission.status) in EDITABLE
+        and submission.edition.accepts_answers(now)
+    )
+
+
+def editing_refusal(submission: Submission, now: datetime) -> str | None:
+    """Why nothing can be changed now, in words for the official (None if editing is allowed)."""
+    if State(submission.status) not in EDITABLE:
+        return _("Ankieta została przesłana i nie można jej już zmieniać.")
+    if not submission.edition.accepts_answers(now):
+        return _("Edycja %(year)s nie przyjmuje już zmian (termin minął lub nabór jest zamknięty).",
+                 year=submission.edition.year)
+    return None
+
+
+# --- creating ---------------------------------------------------------------------------------
+def find_submission(edition: Edition, gmina: Gmina) -> Submission | None:
+    return session.scalar(
+        select(Submission).where(Submission.edition_id == edition.id,
+                                 Submission.gmina_id == gmina.id)
+    )
+
+
+def open_submission(edition: Edition, gmina: Gmina, *, actor) -> Submission:
+    """The gmina's submission for the edition, created (with last year's answers) if missing."""
+    submission = find_submission(edition, gmina)
+    if submission is not None:
+        return submission
+    submission = Submission(edition=edition, gmina=gmina, status=State.DRAFT)
+    session.add(submission)
+    session.flush()
+    _prefill_from_previous(submission, actor=actor)
+    return submission
+
+
+def previous_approved(submission: Submission) -> Submission | None:
+    return session.scalar(
+        select(Submission)
+        .join(Edition)
+        .where(Submission.gmina_id == submission.gmina_id,
+               Submission.status == State.APPROVED,
+               Edition.year < submission.edition.year)
+        .order_by(Edition.year.desc())
+        .limit(1)
+    )
+
+
+def _prefill_from_previous(submission: Submission, *, actor) -> int:
+    previous = previous_approved(submission)
+    if previous is None:
+        return 0
+    new_definition = definition_of(submission)
+    old_definition = definition_of(previous)
+    count = 0
+    for key, old in answers_by_key(previous).items():
+        item = new_definition.items_by_key.get(key)
+        old_item = old_definition.items_by_key.get(key)
+        # Only carry a value over when the item still means the same kind of thing.
+        if item is None or old_item is None or item.type != old_item.type or old.value is None:
+            continue
+        if item.type in ("file", "calculated"):
+            continue
+        session.add(Answer(submission_id=submission.id, item_key=key, value=old.value,
+                           prefilled=True, updated_by_id=None))
+        session.add(AnswerChange(submission_id=submission.id, item_key=key, old_value=None,
+                                 new_value=old.value, kind="prefill",
+                                 actor_id=actor.id if actor else None))
+        count += 1
+    session.flush()
+    return count
+
+
+# --- saving -----------------------------------------------------------------------------------
+def lock_submission(submission_id: int) -> Submission | None:
+    """Load the submission with a row lock, so saves and submits of one gmina run one at a time."""
+    return session.scalar(
+        select(Submission).where(Submission.id == submission_id).with_for_update()
+    )
+
+
+def save_section(submission: Submission, section: Section, values: dict[str, Any],
+                 base_revisions: dict[str, int], *, actor, now: datetime | None = None,
+                 force_keys: frozenset[str] = frozenset()) -> int:
+    """Store the section's values as the draft; returns how many answers changed.
+
+    `base_revisions` are the answer revisions the form was rendered with. If someone changed an
+    item since then and this save would write a different value, nothing is saved and
+    StaleSection names the items. Items in `force_keys` were shown to the user as conflicts and
+    are saved deliberately.
+    """
+    now = now or utcnow()
+    if not can_edit(submission, actor, now):
+        raise EditingClosed(editing_refusal(submission, now) or _("Brak uprawnień do edycji."))
+    questionnaire = definition_of(submission)
+    answers = answers_by_key(submission)
+    changes = _planned_changes(questionnaire, section, values, answers)
+    conflicts = _conflicts(changes, answers, base_revisions, force_keys)
+    if conflicts:
+        raise StaleSection(conflicts)
+    for key, new_json in changes.items():
+        _write_answer(submission, key, new_json, answers.get(key), actor=actor)
+    session.flush()
+    return len(changes)
+
+
+def _planned_changes(questionnaire: Questionnaire, section: Section, values: dict[str, Any],
+                     answers: dict[str, Answer]) -> dict[str, Any]:
+    """Item key -> new JSON value, for the section's items whose value differs from stored."""
+    changes: dict[str, Any] = {}
+    for item in section.items:
+        if item.type == "calculated" or item.key not in values:
+            continue
+        kind = ITEM_TYPES[item.type]
+        value = values[item.key]
+        new_json = None if kind.is_empty(value) else kind.to_json(value, item)
+        current = answers.get(item.key)
+        old_json = current.value if current is not None else None
+        if new_json != old_json or (current is not None and current.prefilled and new_json is None):
+            changes[item.key] = new_json
+    return changes
+
+
+def _conflicts(changes: dict[str, Any], answers: dict[str, Answer],
+               base_revisions: dict[str, int], force_keys: frozenset[str]) -> list[Conflict]:
+    conflicts = []
+    for key in changes:
+        current = answers.get(key)
+        current_revision = current.revision if current is not None else 0
+        if key in force_keys or base_revisions.get(key, 0) == current_revision:
+            continue
+        who = current.updated_by.name if current and current.updated_by else _("system")
+        conflicts.append(Conflict(key, who, current.updated_at if current else utcnow(),
+                                  current.value if current else None))
+    return conflicts
+
+
+def _write_answer(submission: Submission, key: str, new_json: Any, current: Answer | None,
+                  *, actor, kind: str = "edit") -> None:
+    old_json = current.value if current is not None else None
+    if current is None:
+        session.add(Answer(submission_id=submission.id, item_key=key, value=new_json,
+                           updated_by_id=actor.id, updated_at=utcnow()))
+    else:
+        current.value = new_json
+        current.prefilled = False
+        current.revision += 1
+        current.updated_by_id = actor.id
+        current.updated_at = utcnow()
+    session.add(AnswerChange(submission_id=submission.id, item_key=key, old_value=old_json,
+                             new_value=new_json, kind=kind, actor_id=actor.id))
+
+
+def confirm_prefilled(submission: Submission, section: Section, *, actor,
+                      now: datetime | None = None) -> int:
+    """Accept last year's values of a section as this year's answers."""
+    now = now or utcnow()
+    if not can_edit(submission, actor, now):
+        raise EditingClosed(editing_refusal(submission, now) or _("Brak uprawnień do edycji."))
+    keys = {item.key for item in section.items}
+    confirmed = 0
+    for key, answer in answers_by_key(submission).items():
+        if key in keys and answer.prefilled:
+            answer.prefilled = False
+            answer.revision += 1
+            answer.updated_by_id = actor.id
+            answer.updated_at = utcnow()
+            session.add(AnswerChange(submission_id=submission.id, item_key=key,
+                                     old_value=answer.value, new_value=answer.value,
+                                     kind="confirm", actor_id=actor.id))
+            confirmed += 1
+    session.flush()
+    return confirmed
+
+
+# --- submitting -------------------------------------------------------------------------------
+def submit(submission: Submission, *, declarant_name: str, declarant_position: str,
+           declaration_accepted: bool, actor, now: datetime | None = None) -> None:
+    """Submit for verification: only when every relevant answer is valid and confirmed."""
+    now = now or utcnow()
+    if not can_edit(submission, actor, now):
+        raise EditingClosed(editing_refusal(submission, now) or _("Brak uprawnień do edycji."))
+    if not declaration_accepted or not declarant_name.strip() or not declarant_position.strip():
+        raise DomainError(
+            _("Wypełnij oświadczenie: imię i nazwisko, stanowisko oraz potwierdzenie.")
+        )
+    answers = answers_by_key(submission)
+    evaluation = evaluate_submission(submission, answers)
+    if not evaluation.is_complete or unconfirmed_prefills(answers):
+        raise DomainError(_("Ankieta ma braki lub błędy; popraw je przed przesłaniem."))
+    submission.declarant_name = declarant_name.strip()
+    submission.declarant_position = declarant_position.strip()
+    transition(submission, State.SUBMITTED, actor=actor)
+    session.flush()

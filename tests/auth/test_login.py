@@ -1,0 +1,78 @@
+"""Logging in and out, and what a failed login reveals."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.auth.services import authenticate, create_user
+from portal.core.errors import DomainError
+from tests import factories
+
+
+def test_official_logs_in_and_lands_on_their_gmina_dashboard(client):
+    user = factories.official()
+    factories.open_edition_2018()
+
+    response = factories.login(client, user)
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/ankieta")
+    page = client.get("/ankieta").get_data(as_text=True)
+    assert "Kórnik" in page
+
+
+def test_failed_login_says_the_same_whether_or_not_the_account_exists(client):
+    user = factories.official()
+
+    wrong_password = client.post("/login", data={"email": user.email, "password": "x" * 12})
+    no_account = client.post("/login", data={"email": "nobody@example.pl", "password": "x" * 12})
+
+    assert wrong_password.status_code == no_account.status_code == 200
+    message = "Nieprawidłowy e-mail lub hasło."
+    assert message in wrong_password.get_data(as_text=True)
+    assert message in no_account.get_data(as_text=True)
+
+
+def test_password_shorter_than_12_characters_is_refused():
+    with pytest.raises(DomainError, match="12"):
+        create_user(email="a@example.pl", name="A", role="reviewer", password="short-pass")
+
+
+def test_password_is_stored_as_a_memory_hard_hash():
+    user = factories.reviewer()
+    assert user.password_hash.startswith("scrypt:")
+    assert factories.PASSWORD not in user.password_hash
+
+
+def test_account_is_locked_after_ten_failed_logins_even_with_the_right_password():
+    user = factories.reviewer()
+    for _ in range(10):
+        assert authenticate(user.email, "wrong password!!") is None
+    assert authenticate(user.email, factories.PASSWORD) is None
+
+
+def test_login_redirects_only_to_relative_next_urls(client):
+    user = factories.reviewer()
+    response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD,
+                                           "next": "https://evil.example.com/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_logout_needs_a_post_with_csrf_token(csrf_client):
+    user = factories.reviewer()
+    page = csrf_client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    csrf_client.post("/login", data={"email": user.email, "password": factories.PASSWORD,
+                                     "csrf_token": token})
+
+    assert csrf_client.get("/logout").status_code == 405
+    assert csrf_client.post("/logout").status_code == 400
+
+
+def test_official_needs_a_gmina_and_staff_must_not_have_one():
+    gmina = factories.pilot_gmina()
+    with pytest.raises(DomainError):
+        create_user(email="x@example.pl", name="X", role="official", password="p" * 12)
+    with pytest.raises(DomainError):
+        create_user(email="y@example.pl", name="Y", role="reviewer", password="p" * 12,
+                    gmina=gmina)

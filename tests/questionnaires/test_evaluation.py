@@ -1,0 +1,154 @@
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from portal.questionnaires.evaluation import evaluate
+from portal.questionnaires.loader import load_questionnaire_file
+
+ITEMS = """
+- {key: has_cctv, type: yes_no, label: Monitoring, required: true}
+- key: cameras
+  type: integer
+  label: Kamery
+  required: true
+  relevant: "${has_cctv} = 'yes'"
+  max: 1000
+  soft_max: 100
+- key: cctv_cost
+  type: money
+  label: Koszt
+  relevant: "${has_cctv} = 'yes'"
+  constraint: ". <= ${budget}"
+  constraint_message: {pl: "Koszt nie może przekroczyć budżetu.", en: "Cost exceeds budget."}
+- {key: budget, type: money, label: Budżet, required: true}
+- key: share
+  type: calculated
+  value_type: percent
+  label: Udział
+  calculation: "round(${cctv_cost} div ${budget} * 100, 1)"
+- key: big_share_reason
+  type: long_text
+  label: Uzasadnienie
+  required: true
+  relevant: "${share} > 50"
+"""
+
+
+@pytest.fixture
+def questionnaire(make_questionnaire):
+    return make_questionnaire(ITEMS)
+
+
+def test_empty_submission_reports_only_relevant_required_items(questionnaire):
+    result = evaluate(questionnaire, {})
+    assert result.errors == {
+        "has_cctv": ["To pole jest wymagane."],
+        "budget": ["To pole jest wymagane."],
+    }
+    assert result.relevant["cameras"] is False
+    assert not result.is_complete
+
+
+def test_hidden_item_is_not_required_and_its_answer_is_ignored(questionnaire):
+    answers = {"has_cctv": "no", "budget": Decimal(100), "cctv_cost": Decimal(500), "cameras": 5}
+    result = evaluate(questionnaire, answers)
+    assert result.is_complete
+    assert "cctv_cost" not in result.values and "cameras" not in result.values
+    assert "share" not in result.values  # computed from the hidden cost, so empty
+
+
+def test_relevant_item_becomes_required_when_shown(questionnaire):
+    result = evaluate(questionnaire, {"has_cctv": "yes", "budget": Decimal(100)})
+    assert result.errors == {"cameras": ["To pole jest wymagane."]}
+
+
+def test_constraint_failure_uses_the_items_message_in_the_requested_language(questionnaire):
+    answers = {"has_cctv": "yes", "cameras": 3, "cctv_cost": Decimal(150), "budget": Decimal(100)}
+    assert evaluate(questionnaire, answers).errors["cctv_cost"] == [
+        "Koszt nie może przekroczyć budżetu."
+    ]
+    english = evaluate(questionnaire, answers, locale="en")
+    assert english.errors["cctv_cost"] == ["Cost exceeds budget."]
+
+
+def test_constraint_waits_while_the_other_item_is_empty(questionnaire):
+    result = evaluate(questionnaire, {"has_cctv": "yes", "cameras": 3, "cctv_cost": Decimal(150)})
+    assert "cctv_cost" not in result.errors
+    assert result.errors == {"budget": ["To pole jest wymagane."]}
+
+
+def test_calculated_value_feeds_the_relevance_of_later_items(questionnaire):
+    answers = {"has_cctv": "yes", "cameras": 3, "cctv_cost": Decimal(60), "budget": Decimal(100)}
+    result = evaluate(questionnaire, answers)
+    assert result.values["share"] == Decimal("60.0")
+    assert result.relevant["big_share_reason"] is True
+    assert result.errors == {"big_share_reason": ["To pole jest wymagane."]}
+
+
+def test_calculation_with_division_by_zero_is_empty(questionnaire):
+    answers = {"has_cctv": "yes", "cameras": 1, "cctv_cost": Decimal(0), "budget": Decimal(0)}
+    result = evaluate(questionnaire, answers)
+    assert "share" not in result.values and result.is_complete
+
+
+def test_hard_bounds_are_errors_and_soft_bounds_warnings(questionnaire):
+    answers = {"has_cctv": "yes", "cameras": 2000, "budget": Decimal(1)}
+    assert evaluate(questionnaire, answers).errors["cameras"] == [
+        "Wartość nie może być większa niż 1\u00a0000."
+    ]
+    answers["cameras"] = 500
+    result = evaluate(questionnaire, answers)
+    assert "cameras" not in result.errors
+    assert result.warnings["cameras"] == ["Wartość nietypowo wysoka (powyżej 100)."]
+
+
+def test_section_progress_counts_relevant_required_items(questionnaire):
+    result = evaluate(questionnaire, {"has_cctv": "yes", "cameras": 4})
+    progress = result.sections["main"]
+    counts = (progress.required, progress.answered, progress.errors, progress.percent)
+    assert counts == (3, 2, 1, 66)
+
+
+def test_required_evidence_is_checked_only_when_attachments_are_given(make_questionnaire):
+    questionnaire = make_questionnaire(
+        "- {key: plan, type: yes_no, label: Plan, evidence: required}"
+    )
+    assert evaluate(questionnaire, {"plan": "yes"}).is_complete
+    assert evaluate(questionnaire, {"plan": "yes"}, evidence=set()).errors == {
+        "plan": ["Dołącz dokument potwierdzający odpowiedź."]
+    }
+    assert evaluate(questionnaire, {"plan": "yes"}, evidence={"plan"}).is_complete
+
+
+def test_required_year_table_needs_every_year(make_questionnaire):
+    questionnaire = make_questionnaire("- {key: t, type: year_table, label: T, required: true}")
+    result = evaluate(questionnaire, {"t": {"2016": 1, "2017": None, "2018": 3}})
+    assert result.errors == {"t": ["Uzupełnij wartości dla wszystkich lat."]}
+
+
+def test_a_type_error_in_an_expression_does_not_break_evaluation(make_questionnaire):
+    questionnaire = make_questionnaire(
+        """
+        - {key: name, type: short_text, label: N}
+        - {key: x, type: integer, label: X, relevant: "${name} + 1 > 0", required: true}
+        """
+    )
+    result = evaluate(questionnaire, {"name": "abc"})
+    assert result.relevant["x"] is False
+
+
+REAL_FILE = Path(__file__).resolve().parents[2] / "questionnaires" / "2018" / "questionnaire.yaml"
+
+
+@pytest.mark.skipif(not REAL_FILE.exists(), reason="the 2018 questionnaire is not written yet")
+def test_the_2018_questionnaire_loads_and_evaluates_in_well_under_5_ms():
+    questionnaire = load_questionnaire_file(REAL_FILE).questionnaire
+    answers = {key: None for key in questionnaire.items_by_key}
+    evaluate(questionnaire, answers)
+    runs = 50
+    started = time.perf_counter()
+    for _ in range(runs):
+        evaluate(questionnaire, answers)
+    assert (time.perf_counter() - started) / runs < 0.005
