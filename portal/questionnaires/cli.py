@@ -17,9 +17,7 @@ def check_command(path: str) -> None:
         loaded = load_questionnaire_file(path)
     except QuestionnaireInvalid as invalid:
         for error in invalid.errors:
-            line = f"{error.line}:" if error.line else ""
-            key = f" [{error.key}]" if error.key else ""
-            click.echo(f"{path}:{line}{key} {error.message}")
+            click.echo(error.describe(path))
         click.echo(f"{len(invalid.errors)} problem(s).", err=True)
         raise SystemExit(1) from None
     questionnaire = loaded.questionnaire

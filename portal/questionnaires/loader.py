@@ -27,9 +27,10 @@ class DefinitionError:
     key: str | None  # the item or section concerned; None for the file as a whole
     message: str
 
-    def __str__(self) -> str:
-        where = f"{self.line}: " if self.line else ""
-        return f"{where}[{self.key}] {self.message}" if self.key else f"{where}{self.message}"
+    def describe(self, source_name: str) -> str:
+        """`PATH:LINE: [key] message`, the form editors and CI jump to."""
+        where = f"{source_name}:{self.line}:" if self.line else f"{source_name}:"
+        return f"{where} [{self.key}] {self.message}" if self.key else f"{where} {self.message}"
 
 
 class QuestionnaireInvalid(Exception):
@@ -42,7 +43,7 @@ class QuestionnaireInvalid(Exception):
 
     def __str__(self) -> str:
         lines = [f"{self.source_name} has {len(self.errors)} problem(s):"]
-        lines += [f"{self.source_name}:{error}" for error in self.errors]
+        lines += [error.describe(self.source_name) for error in self.errors]
         return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from wtforms import Field, StringField, TextAreaField
 
 from portal.questionnaires.definition import Bound, Item
-from portal.questionnaires.itemtype import InvalidAnswer, ItemType, Json, as_text
+from portal.questionnaires.itemtype import InvalidAnswer, ItemType, Json, as_text, current_locale
 
 # NUL cannot be stored in PostgreSQL text; other control characters are pasting accidents.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -139,10 +139,18 @@ class DateType(ItemType):
     def check(self, value: date, item: Item) -> list[str]:
         if isinstance(item.min, date) and value < item.min:
             return [
-                _("Data nie może być wcześniejsza niż %(min)s.", min=self.format(item.min, item))
+                _(
+                    "Data nie może być wcześniejsza niż %(min)s.",
+                    min=self.format(item.min, item, current_locale()),
+                )
             ]
         if isinstance(item.max, date) and value > item.max:
-            return [_("Data nie może być późniejsza niż %(max)s.", max=self.format(item.max, item))]
+            return [
+                _(
+                    "Data nie może być późniejsza niż %(max)s.",
+                    max=self.format(item.max, item, current_locale()),
+                )
+            ]
         return []
 
     def format(self, value: date | None, item: Item, locale: str | None = "pl") -> str:

@@ -91,8 +91,6 @@ def read_yaml(text: str) -> tuple[object, list[tuple[int, str]]]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
-        raise YamlProblem(
-            mark.line + 1 if mark else None, f"YAML syntax error: {problem}"
-        ) from None
+        raise YamlProblem(mark.line + 1 if mark else None, f"YAML error: {problem}") from None
     finally:
         loader.dispose()

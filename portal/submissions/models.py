@@ -68,6 +68,8 @@ class Answer(Base):
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
     item_key: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any | None] = mapped_column(JSON)
+    # A document supporting the answer (file metadata, see submissions/uploads.py).
+    evidence: Mapped[dict | None] = mapped_column(JSON)
     # Carried over from the previous edition's approved answers and not yet confirmed.
     prefilled: Mapped[bool] = mapped_column(default=False)
     revision: Mapped[int] = mapped_column(default=1)

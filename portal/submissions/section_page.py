@@ -21,7 +21,8 @@ from portal.submissions import services
 from portal.submissions.models import Submission
 from portal.submissions.uploads import DEFAULT_EXTENSIONS, store_upload
 
-CONTROL_FIELDS = {"csrf_token", "_revisions", "_action", "_remove_file"}
+CONTROL_FIELDS = {"csrf_token", "_revisions", "_action", "_remove_file", "_remove_evidence"}
+EVIDENCE_SUFFIX = "__evidence"
 WIDGETS = {
     "yes_no": "radio", "single_choice": "radio", "multiple_choice": "checkboxes",
     "year_table": "year_table", "repeat": "repeat", "file": "file", "calculated": "calculated",
@@ -42,6 +43,7 @@ class ItemView:
     conflict_display: str = ""
     calculated_display: str = ""
     file_meta: dict | None = None
+    evidence_meta: dict | None = None
 
     @property
     def widget(self) -> str:
@@ -99,6 +101,7 @@ class SectionPage:
         self.now = now or utcnow()
         self.answers = services.answers_by_key(submission)
         self.values = services.python_values(questionnaire, self.answers)
+        self.evidence = services.evidence_keys(self.answers)
         self.read_only_reason = (
             None if services.can_edit(submission, user, self.now)
             else services.editing_refusal(submission, self.now) or _("Tylko do odczytu.")
@@ -133,7 +136,8 @@ class SectionPage:
                 data[item.key] = ITEM_TYPES[item.type].form_data(self.values[item.key], item,
                                                                  self.locale)
         self.form = self._form_class(self._stored_rows())(formdata=None, data=data)
-        evaluation = evaluate(self.questionnaire, self.values)
+        evaluation = evaluate(self.questionnaire, self.values, locale=self.locale,
+                              evidence=self.evidence)
         errors = {key: msgs for key, msgs in evaluation.errors.items() if key in self.values}
         self._build_items(evaluation, errors)
         return self
@@ -151,8 +155,11 @@ class SectionPage:
             if item.type == "calculated":
                 view.calculated_display = kind.format(evaluation.values.get(item.key), item,
                                                       self.locale)
+            answer = self.answers.get(item.key)
             if item.type == "file":
-                view.file_meta = self.answers[item.key].value if item.key in self.answers else None
+                view.file_meta = answer.value if answer is not None else None
+            if answer is not None:
+                view.evidence_meta = answer.evidence
             if item.key in self.conflicts:
                 conflict = self.conflicts[item.key]
                 view.conflict = conflict
@@ -184,8 +191,10 @@ class SectionPage:
         values, errors = read_section_form(self.form, self.section)
         values = {k: v for k, v in values.items() if self.questionnaire.item(k).type != "file"}
         self._read_uploads(request, values, errors)
+        evidence = self._read_evidence(request, errors)
         merged = {**self.values, **values}
-        evaluation = evaluate(self.questionnaire, merged)
+        evaluation = evaluate(self.questionnaire, merged, locale=self.locale,
+                              evidence=self.evidence | {k for k, v in evidence.items() if v})
         if errors:
             self._build_items(evaluation, errors)
             return Outcome(False, _("Nie zapisano: popraw zaznaczone pola (%(n)d).",
@@ -193,6 +202,9 @@ class SectionPage:
         try:
             changed = services.save_section(self.submission, self.section, values, base,
                                             actor=self.user, now=self.now)
+            for key, meta in evidence.items():
+                services.attach_evidence(self.submission, key, meta, actor=self.user,
+                                         now=self.now)
         except services.StaleSection as stale:
             return self._conflict_outcome(stale, evaluation)
         except DomainError as error:
@@ -237,7 +249,8 @@ class SectionPage:
     def _check_posted_names(self, form, files) -> None:
         keys = {item.key for item in self.section.items}
         for name in list(form.keys()) + list(files.keys()):
-            if name in CONTROL_FIELDS or name in keys or name.split("-", 1)[0] in keys:
+            base = name.removesuffix(EVIDENCE_SUFFIX)
+            if name in CONTROL_FIELDS or base in keys or name.split("-", 1)[0] in keys:
                 continue
             raise TamperedForm(_("Nieznane pole formularza: „%(name)s”. Nic nie zapisano.",
                                  name=name[:64]))
@@ -276,3 +289,22 @@ class SectionPage:
                     errors.setdefault(item.key, []).append(str(error))
             elif item.key in removed:
                 values[item.key] = None
+
+    def _read_evidence(self, request, errors: dict[str, list[str]]) -> dict[str, dict | None]:
+        """Documents attached to answers (items with `evidence`); None means removed."""
+        removed = set(request.form.getlist("_remove_evidence"))
+        found: dict[str, dict | None] = {}
+        for item in self.section.items:
+            if item.evidence == "none":
+                continue
+            upload = request.files.get(item.key + EVIDENCE_SUFFIX)
+            if upload is not None and upload.filename:
+                label = _("%(item)s – dokument", item=item.label.get(self.locale))
+                try:
+                    found[item.key] = store_upload(upload, folder=self.upload_folder,
+                                                   label=label, extensions=None, max_size_mb=20)
+                except DomainError as error:
+                    errors.setdefault(item.key, []).append(str(error))
+            elif item.key in removed:
+                found[item.key] = None
+        return found

@@ -73,7 +73,12 @@ def evaluate_submission(submission: Submission,
     questionnaire = definition_of(submission)
     if answers is None:
         answers = answers_by_key(submission)
-    return evaluate(questionnaire, python_values(questionnaire, answers))
+    return evaluate(questionnaire, python_values(questionnaire, answers),
+                    evidence=evidence_keys(answers))
+
+
+def evidence_keys(answers: dict[str, Answer]) -> set[str]:
+    return {key for key, answer in answers.items() if answer.evidence}
 
 
 @dataclass(frozen=True)
@@ -265,6 +270,25 @@ def _write_answer(submission: Submission, key: str, new_json: Any, current: Answ
         current.updated_at = utcnow()
     session.add(AnswerChange(submission_id=submission.id, item_key=key, old_value=old_json,
                              new_value=new_json, kind=kind, actor_id=actor.id))
+
+
+def attach_evidence(submission: Submission, item_key: str, meta: dict | None, *, actor,
+                    now: datetime | None = None) -> None:
+    """Attach (or with None remove) the document supporting one answer."""
+    now = now or utcnow()
+    if not can_edit(submission, actor, now):
+        raise EditingClosed(editing_refusal(submission, now) or _("Brak uprawnień do edycji."))
+    answer = answers_by_key(submission).get(item_key)
+    if answer is None:
+        answer = Answer(submission_id=submission.id, item_key=item_key, value=None,
+                        updated_by_id=actor.id)
+        session.add(answer)
+    old = answer.evidence
+    answer.evidence = meta
+    session.add(AnswerChange(submission_id=submission.id, item_key=item_key,
+                             old_value={"evidence": old}, new_value={"evidence": meta},
+                             kind="evidence", actor_id=actor.id))
+    session.flush()
 
 
 def confirm_prefilled(submission: Submission, section: Section, *, actor,

@@ -174,12 +174,25 @@ def review(submission_id: int):
 @bp.route("/submissions/<int:submission_id>/files/<item_key>")
 @login_required
 def download_file(submission_id: int, item_key: str):
-    submission = _load(submission_id)
-    answer = services.answers_by_key(submission).get(item_key)
-    if answer is None or not isinstance(answer.value, dict):
+    answer = services.answers_by_key(_load(submission_id)).get(item_key)
+    return _send_stored(answer.value if answer is not None else None)
+
+
+@bp.route("/submissions/<int:submission_id>/evidence/<item_key>")
+@login_required
+def download_evidence(submission_id: int, item_key: str):
+    answer = services.answers_by_key(_load(submission_id)).get(item_key)
+    return _send_stored(answer.evidence if answer is not None else None)
+
+
+def _send_stored(meta):
+    if not isinstance(meta, dict):
         abort(404)
-    path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), answer.value)
+    path = stored_path(Path(current_app.config["UPLOAD_FOLDER"]), meta)
     if not path.exists():
         abort(404)
-    return send_file(path, mimetype=answer.value.get("content_type", "application/octet-stream"),
-                     as_attachment=True, download_name=answer.value.get("name", "plik"))
+    # Always an attachment with the sniff-proof type we checked at upload: never rendered inline.
+    response = send_file(path, mimetype=meta.get("content_type", "application/octet-stream"),
+                         as_attachment=True, download_name=meta.get("name", "plik"))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

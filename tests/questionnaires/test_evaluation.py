@@ -152,3 +152,16 @@ def test_the_2018_questionnaire_loads_and_evaluates_in_well_under_5_ms():
     for _ in range(runs):
         evaluate(questionnaire, answers)
     assert (time.perf_counter() - started) / runs < 0.005
+
+
+def test_answers_round_trip_through_stored_json(questionnaire):
+    import json
+
+    from portal.questionnaires.storage import answers_from_json, answers_to_json
+
+    values = {"has_cctv": "yes", "cameras": 3, "cctv_cost": Decimal("12.5"), "budget": None}
+    stored = json.loads(json.dumps(answers_to_json(questionnaire, values)))
+    assert stored == {"has_cctv": "yes", "cameras": 3, "cctv_cost": "12.50"}
+    read, problems = answers_from_json(questionnaire, {**stored, "gone": 1, "budget": 0.5})
+    assert read == {"has_cctv": "yes", "cameras": 3, "cctv_cost": Decimal("12.50")}
+    assert set(problems) == {"gone", "budget"}

@@ -170,7 +170,7 @@ def test_top_level_problems_are_all_reported():
 
 def test_yaml_syntax_error_is_reported_with_its_line():
     errors = errors_of('version: "2018"\nreference_year: 2018\ntitle: [unclosed\n')
-    assert len(errors) == 1 and errors[0][2].startswith("YAML syntax error")
+    assert len(errors) == 1 and errors[0][2].startswith("YAML error")
     assert errors[0][0] is not None
 
 
@@ -305,3 +305,8 @@ def test_file_that_is_not_utf8_is_refused(tmp_path):
     (folder / "questionnaire.yaml").write_bytes(GOOD.encode("cp1250"))
     with pytest.raises(QuestionnaireInvalid, match="not UTF-8"):
         load_questionnaire_file(folder / "questionnaire.yaml")
+
+
+def test_python_specific_yaml_tags_are_refused():
+    errors = errors_of('version: !!python/object/apply:os.system ["echo hacked"]\n')
+    assert errors[0][2].startswith("YAML error")

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 48687dcb975e
+Revision ID: 88bd95550dde
 Revises: 
-Create Date: 2026-11-26 23:33:32.600351
+Create Date: 2026-11-26 23:35:30.011905
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '48687dcb975e'
+revision = '88bd95550dde'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -189,6 +189,7 @@ def upgrade() -> None:
     sa.Column('submission_id', sa.Integer(), nullable=False),
     sa.Column('item_key', sa.String(length=64), nullable=False),
     sa.Column('value', sa.JSON(), nullable=True),
+    sa.Column('evidence', sa.JSON(), nullable=True),
     sa.Column('prefilled', sa.Boolean(), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
