@@ -58,6 +58,14 @@ def app(engine, tmp_path_factory):
             "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
         }
     )
+
+    @app.before_request
+    def _commit_test_setup():
+        # Tests share one session with the requests they make. Data a test set up is committed
+        # (to a savepoint of the rolled-back outer transaction) before each request, as it
+        # would be in real life, so a view's rollback undoes only the view's own work.
+        db.session.commit()
+
     return app
 
 

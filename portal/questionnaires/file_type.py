@@ -22,6 +22,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _EXTENSION = re.compile(r"[a-z0-9]{1,10}")
 _MEGABYTE = 1024 * 1024
 _FIELDS = ("name", "sha256", "size", "stored_as")
+_OPTIONAL_FIELDS = ("content_type",)  # recorded at upload, used when the file is sent back
 
 
 class FileType(ItemType):
@@ -34,9 +35,13 @@ class FileType(ItemType):
         """Accepts the metadata dict the upload storage returns (or None)."""
         if raw is None or raw == {}:
             return None
-        if not isinstance(raw, Mapping) or set(raw) != set(_FIELDS) or not _valid(raw):
+        if (
+            not isinstance(raw, Mapping)
+            or not set(_FIELDS) <= set(raw) <= set(_FIELDS + _OPTIONAL_FIELDS)
+            or not _valid(raw)
+        ):
             raise InvalidAnswer(_("Nieprawidłowe dane pliku."))
-        return {key: raw[key] for key in _FIELDS}
+        return {key: raw[key] for key in _FIELDS + _OPTIONAL_FIELDS if key in raw}
 
     def check(self, value: Mapping[str, Any], item: Item) -> list[str]:
         errors = []

@@ -1,15 +1,14 @@
-"""Fixtures for the municipality registry: an in-memory database and GUS file builders."""
+"""Fixtures for the municipality registry: GUS file builders; the database is the shared one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, event, func, select
-from sqlalchemy.pool import StaticPool
+from sqlalchemy import func, select
 
-from portal.db import Base, session
+from portal.db import session
 from portal.municipalities.models import Gmina, GminaYear, Population, Powiat, Voivodeship
 
 SHARED_GUS = Path(__file__).parents[2].parent / "shared/data/gus"
@@ -29,24 +28,6 @@ SMALL_TERC = [
     "30;21;03;5;Buk;obszar wiejski;2020-01-01",
     "30;21;04;2;Czerwonak;gmina wiejska;2020-01-01",
 ]
-
-
-@pytest.fixture(autouse=True)
-def registry_db() -> Iterator[Engine]:
-    """Bind `portal.db.session` to a fresh in-memory SQLite database holding the registry."""
-    engine = create_engine("sqlite://", poolclass=StaticPool)
-
-    @event.listens_for(engine, "connect")
-    def _foreign_keys(dbapi_connection, _record):
-        dbapi_connection.execute("PRAGMA foreign_keys=ON")
-
-    tables = [model.__table__ for model in REGISTRY_MODELS]
-    Base.metadata.create_all(engine, tables=tables)
-    session.remove()
-    session.configure(bind=engine)
-    yield engine
-    session.remove()
-    engine.dispose()
 
 
 def gus_bytes(
