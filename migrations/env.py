@@ -13,7 +13,8 @@ from portal.models import import_all_models
 
 config = context.config
 if config.config_file_name is not None:
-    fileConfig(config.config_file_name)
+    # Keep the app's loggers alive when migrations run inside the app or the tests.
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 import_all_models()
 target_metadata = Base.metadata

@@ -23,6 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     _init_database(app)
+    from portal.notifications.services import send_after_commit
+
+    send_after_commit(db.session)  # e-mails go out only after the change is committed
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -72,11 +75,17 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
     from portal.main.views import bp as main_bp
+    from portal.notifications.views import bp as notifications_bp
+    from portal.police_data.views import bp as police_data_bp
+    from portal.review.views import bp as review_bp
     from portal.submissions.views import bp as submissions_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(submissions_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(police_data_bp)
 
 
 def _register_cli(app: Flask) -> None:

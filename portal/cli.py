@@ -155,6 +155,9 @@ def _register_capability_groups() -> None:
     from portal.scoring.cli import methodology_cli
 
     portal_cli.add_command(methodology_cli)
+    from portal.police_data.cli import police_cli
+
+    portal_cli.add_command(police_cli)
 
 
 _register_capability_groups()

@@ -32,6 +32,25 @@ def load_config(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "PAGE_SIZE": 50,
+        **_mail_config(env),
+    }
+
+
+def _mail_config(env) -> dict:
+    """E-mail settings; without PORTAL_SMTP_HOST messages are only logged and kept in the outbox."""
+    ssl = env.get("PORTAL_SMTP_SSL", "0") == "1"
+    starttls = env.get("PORTAL_SMTP_STARTTLS", "0") == "1"
+    default_port = "465" if ssl else "587" if starttls else "25"
+    return {
+        "SMTP_HOST": env.get("PORTAL_SMTP_HOST") or None,
+        "SMTP_PORT": int(env.get("PORTAL_SMTP_PORT") or default_port),
+        "SMTP_USER": env.get("PORTAL_SMTP_USER") or None,
+        "SMTP_PASSWORD": env.get("PORTAL_SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": starttls,
+        "SMTP_SSL": ssl,
+        "MAIL_FROM": env.get("PORTAL_MAIL_FROM")
+        or "Gmina Bezpieczna <no-reply@gminabezpieczna.pl>",
+        "BASE_URL": env.get("PORTAL_BASE_URL") or "http://127.0.0.1:5000",
     }
 
 

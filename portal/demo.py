@@ -17,6 +17,7 @@ from portal.editions.models import Edition
 from portal.editions.services import create_edition, open_edition
 from portal.municipalities.models import Gmina, Powiat
 from portal.municipalities.services import load_pilot_registry
+from portal.police_data.demo import load_demo_police_data
 
 DEMO_PASSWORD = "Demo-haslo-2018!"
 DEMO_DOMAIN = "demo.gminabezpieczna.pl"
@@ -37,8 +38,22 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     """Load everything and return (e-mail, role, description) of the demo accounts."""
     today = today or date.today()
     load_pilot_registry()
-    _ensure_edition(today)
-    return _ensure_accounts()
+    load_demo_police_data()
+    edition = _ensure_edition(today)
+    accounts = _ensure_accounts()
+    _ensure_review_queue(edition)
+    return accounts
+
+
+def _ensure_review_queue(edition: Edition) -> None:
+    """A few submitted questionnaires for the reviewer: waiting, returned, approved."""
+    from portal.review.demo import load_review_demo
+
+    reviewer = find_user_by_email(f"recenzent@{DEMO_DOMAIN}")
+    gminy = session.scalars(
+        select(Gmina).join(Powiat).where(Powiat.code == PILOT_POWIAT).order_by(Gmina.teryt6)
+    ).all()
+    load_review_demo(edition, list(gminy), reviewer)
 
 
 def _ensure_edition(today: date) -> Edition:

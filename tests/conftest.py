@@ -56,6 +56,7 @@ def app(engine, tmp_path_factory):
             "SQLALCHEMY_DATABASE_URL": str(engine.url),
             "PORTAL_SESSION_BOUND_EXTERNALLY": True,
             "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+            "SMTP_HOST": None,  # never send real mail from tests, whatever the shell says
         }
     )
 

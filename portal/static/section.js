@@ -39,7 +39,7 @@
     }).then(function (result) {
       apply(result.data);
       if (result.ok) {
-        say(result.data.message + " (" + new Date().toLocaleTimeString() + ")");
+        say(result.data.message + " (" + new Date().toLocaleTimeString(document.documentElement.lang || "pl") + ")");
       } else {
         // A conflict needs the person's attention: stop and let them press Save, which shows
         // the other person's values. An invalid value is retried after the next change.

@@ -34,6 +34,12 @@ class Submission(Base):
         CheckConstraint(
             "status = 'draft' OR submitted_at IS NOT NULL", name="submitted_has_date"
         ),
+        CheckConstraint(
+            "status <> 'returned' OR returned_at IS NOT NULL", name="returned_has_date"
+        ),
+        CheckConstraint(
+            "status <> 'approved' OR approved_at IS NOT NULL", name="approved_has_date"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,12 +51,19 @@ class Submission(Base):
     declarant_name: Mapped[str | None] = mapped_column(String(200))
     declarant_position: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Review (portal/review): the assigned reviewer and when the last transitions happened.
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    in_review_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    returned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Bumped by every status change, so a decision made on a stale page is refused.
     lock_version: Mapped[int] = mapped_column(default=1)
 
     edition: Mapped[Edition] = relationship()
     gmina: Mapped[Gmina] = relationship()
-    submitted_by: Mapped[User | None] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
 
     __mapper_args__ = {"version_id_col": lock_version}
 

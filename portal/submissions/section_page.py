@@ -17,6 +17,7 @@ from portal.questionnaires.definition import Item, Questionnaire, Section
 from portal.questionnaires.evaluation import evaluate
 from portal.questionnaires.forms import build_section_form, read_section_form
 from portal.questionnaires.types import ITEM_TYPES
+from portal.review.threads import queries_of
 from portal.submissions import services
 from portal.submissions.models import Submission
 from portal.submissions.uploads import DEFAULT_EXTENSIONS, store_upload
@@ -44,6 +45,9 @@ class ItemView:
     calculated_display: str = ""
     file_meta: dict | None = None
     evidence_meta: dict | None = None
+    # Why this item cannot be changed (the whole page, or: not queried after a return).
+    read_only_reason: str | None = None
+    queries: list = field(default_factory=list)  # review queries sent to the gmina
 
     @property
     def widget(self) -> str:
@@ -106,6 +110,11 @@ class SectionPage:
             None if services.can_edit(submission, user, self.now)
             else services.editing_refusal(submission, self.now) or _("Tylko do odczytu.")
         )
+        # After a return only the queried items may change; the threads are shown beside them.
+        self.editable = None if self.read_only_reason else services.editable_keys(submission)
+        self.queries: dict[str, list] = {}
+        for query in queries_of(submission.id, sent_only=True):
+            self.queries.setdefault(query.item_key, []).append(query)
         self.form = None
         self.items: list[ItemView] = []
         self.error_summary: list[tuple[str, str, str]] = []
@@ -125,7 +134,8 @@ class SectionPage:
         return build_section_form(self.section, self.questionnaire, self.locale, rows=rows)
 
     def _stored_rows(self) -> dict[str, int]:
-        return {item.key: len(self.values.get(item.key) or []) + 1
+        # build_section_form adds one blank row to the stored ones.
+        return {item.key: len(self.values.get(item.key) or [])
                 for item in self.section.items if item.type == "repeat"}
 
     def for_display(self) -> SectionPage:
@@ -151,7 +161,9 @@ class SectionPage:
             view = ItemView(item=item, field=self.form[item.key] if item.key in self.form else None,
                             relevant=evaluation.relevant.get(item.key, True),
                             errors=[str(e) for e in errors.get(item.key, [])],
-                            prefilled=item.key in prefilled)
+                            prefilled=item.key in prefilled,
+                            read_only_reason=self._item_refusal(item.key),
+                            queries=self.queries.get(item.key, []))
             if item.type == "calculated":
                 view.calculated_display = kind.format(evaluation.values.get(item.key), item,
                                                       self.locale)
@@ -170,6 +182,17 @@ class SectionPage:
                 self.error_summary.extend((item.key, item.label.get(self.locale), e)
                                           for e in view.errors)
             self.items.append(view)
+
+    def _item_refusal(self, key: str) -> str | None:
+        if self.read_only_reason:
+            return self.read_only_reason
+        if self.editable is not None and key not in self.editable:
+            return _("Po zwrocie ankiety można zmieniać tylko pola, o które pyta recenzent.")
+        return None
+
+    @property
+    def open_query_count(self) -> int:
+        return sum(1 for queries in self.queries.values() for q in queries if q.is_open)
 
     # --- saving -----------------------------------------------------------------------------
     def handle_post(self, request) -> Outcome:
@@ -190,6 +213,7 @@ class SectionPage:
             return Outcome(False, _("Formularz wygasł. Odśwież stronę i spróbuj ponownie."), 400)
         values, errors = read_section_form(self.form, self.section)
         values = {k: v for k, v in values.items() if self.questionnaire.item(k).type != "file"}
+        self._drop_unposted(request.form, values)
         self._read_uploads(request, values, errors)
         evidence = self._read_evidence(request, errors)
         merged = {**self.values, **values}
@@ -206,15 +230,16 @@ class SectionPage:
                 services.attach_evidence(self.submission, key, meta, actor=self.user,
                                          now=self.now)
         except services.StaleSection as stale:
-            return self._conflict_outcome(stale, evaluation)
+            return self._conflict_outcome(stale, evaluation, values, base)
         except DomainError as error:
             self._build_items(evaluation, {})
             return Outcome(False, str(error), 409)
         return self._saved_outcome(changed, evaluation, request.form.get("_action"))
 
     def _saved_outcome(self, changed: int, evaluation, action: str | None) -> Outcome:
+        # Only answers that are there and wrong: empty required items are for the review page.
         problems = sum(1 for item in self.section.items
-                       if item.key in evaluation.errors)
+                       if item.key in evaluation.errors and item.key in evaluation.values)
         message = _("Zapisano sekcję „%(name)s”.", name=self.section.title.get(self.locale))
         if problems:
             message += " " + _("Pola wymagające uwagi: %(n)d.", n=problems)
@@ -222,11 +247,24 @@ class SectionPage:
         return Outcome(True, message, 302,
                        next_section=self.next_section.key if go_next else None)
 
-    def _conflict_outcome(self, stale: services.StaleSection, evaluation) -> Outcome:
+    def _conflict_outcome(self, stale: services.StaleSection, evaluation,
+                          values: dict[str, Any], old_base: dict[str, list]) -> Outcome:
         self.conflicts = {c.item_key: c for c in stale.conflicts}
-        # The user has now seen the other person's values: a second save keeps theirs.
+        # The user has now seen the other person's values of the conflicting items: saving
+        # again keeps theirs. Items they left untouched keep the old base, so a second save
+        # still leaves a colleague's newer values there alone.
         self.answers = services.answers_by_key(self.submission)
-        self.revisions_token = self._sign_revisions()
+        base = services.form_base(self.answers, [item.key for item in self.section.items])
+        for key, (revision, fingerprint) in old_base.items():
+            item = self.questionnaire.items_by_key.get(key)
+            if item is None or key not in values or key in self.conflicts:
+                continue
+            kind = ITEM_TYPES[item.type]
+            posted = None if kind.is_empty(values[key]) else kind.to_json(values[key], item)
+            if services.value_fingerprint(posted) == fingerprint:
+                base[key] = [revision, fingerprint]
+        self.revisions_token = self._serializer().dumps(
+            [self.submission.id, self.section.key, base])
         self._build_items(evaluation, {})
         names = ", ".join(
             f"{self.questionnaire.item(c.item_key).label.get(self.locale)} ({c.changed_by})"
@@ -234,6 +272,21 @@ class SectionPage:
         return Outcome(False, _("Nie zapisano: w międzyczasie inna osoba zmieniła pola: "
                                 "%(names)s. Twoje wpisy są poniżej – sprawdź je i zapisz "
                                 "ponownie.", names=names), 409, conflict=True)
+
+    def _drop_unposted(self, form, values: dict[str, Any]) -> None:
+        """An item the browser did not post at all is not changed by this save.
+
+        Browsers leave out disabled fields (items locked after a return) and radio groups
+        nobody has chosen in yet; a checkbox group with every box cleared is also left out, so
+        for an editable multiple choice "not posted" still means "cleared". A locked item that
+        was posted anyway stays, and the service refuses the save if it differs.
+        """
+        for key in list(values):
+            locked = self.editable is not None and key not in self.editable
+            if self.questionnaire.item(key).type == "multiple_choice" and not locked:
+                continue
+            if not any(name == key or name.startswith(key + "-") for name in form):
+                del values[key]
 
     def _posted_rows(self, form) -> dict[str, int]:
         rows = {}
@@ -243,7 +296,7 @@ class SectionPage:
             prefix = item.key + "-"
             indexes = {name[len(prefix):].split("-", 1)[0] for name in form if
                        name.startswith(prefix)}
-            rows[item.key] = max(1, len([i for i in indexes if i.isdigit()]))
+            rows[item.key] = len([i for i in indexes if i.isdigit()])
         return rows
 
     def _check_posted_names(self, form, files) -> None:
@@ -259,11 +312,10 @@ class SectionPage:
         return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="section-revisions")
 
     def _sign_revisions(self) -> str:
-        revisions = {item.key: self.answers[item.key].revision
-                     for item in self.section.items if item.key in self.answers}
-        return self._serializer().dumps([self.submission.id, self.section.key, revisions])
+        base = services.form_base(self.answers, [item.key for item in self.section.items])
+        return self._serializer().dumps([self.submission.id, self.section.key, base])
 
-    def _read_revisions(self, token: str) -> dict[str, int]:
+    def _read_revisions(self, token: str) -> dict[str, list]:
         try:
             submission_id, section_key, revisions = self._serializer().loads(token)
         except (BadSignature, ValueError, TypeError) as error:
@@ -272,7 +324,11 @@ class SectionPage:
         if submission_id != self.submission.id or section_key != self.section.key:
             raise TamperedForm(_("Formularz dotyczy innej sekcji. Odśwież stronę; nic nie "
                                  "zapisano."))
-        return {str(k): int(v) for k, v in revisions.items()}
+        try:
+            return {str(k): [int(v[0]), str(v[1])] for k, v in revisions.items()}
+        except (TypeError, ValueError, IndexError, AttributeError) as error:
+            raise TamperedForm(_("Formularz został zmieniony (pole _revisions). Odśwież "
+                                 "stronę; nic nie zapisano.")) from error
 
     def _read_uploads(self, request, values: dict[str, Any], errors: dict[str, list[str]]):
         removed = set(request.form.getlist("_remove_file"))

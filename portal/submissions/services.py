@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,12 +14,16 @@ from sqlalchemy.orm import selectinload
 
 from portal.core.errors import DomainError
 from portal.db import session, utcnow
-from portal.editions.models import Edition
+from portal.editions.models import Edition, EditionStatus
 from portal.municipalities.models import Gmina
 from portal.questionnaires.definition import Questionnaire, Section
 from portal.questionnaires.evaluation import Evaluation, evaluate
 from portal.questionnaires.types import ITEM_TYPES
 from portal.questionnaires.versions import definition_for
+from portal.review.models import SubmissionSnapshot
+from portal.review.notify import notify_resubmitted
+from portal.review.snapshots import latest_snapshot
+from portal.review.threads import queried_keys
 from portal.submissions.models import Answer, AnswerChange, Submission
 from portal.submissions.workflow import EDITABLE, State, transition
 
@@ -116,23 +122,51 @@ def visible_to(submission: Submission, user) -> bool:
     return user.is_official and user.gmina_id == submission.gmina_id
 
 
-def can_edit(submission: Submission, user, now: datetime) -> bool:
-    return (
-        user.is_official
-        and user.gmina_id == submission.gmina_id
-        and State(submission.status) in EDITABLE
-        and submission.edition.accepts_answers(now)
-    )
+def can_edit(submission: Submission, user, now: datetime, item_key: str | None = None) -> bool:
+    """May `user` change answers now; with `item_key`, that item in particular.
+
+    A returned submission stays editable after the closing date (the gmina answers the
+    reviewer's queries) while the edition is open, but only in the queried items.
+    """
+    if not (user.is_official and user.gmina_id == submission.gmina_id):
+        return False
+    if editing_refusal(submission, now) is not None:
+        return False
+    editable = editable_keys(submission)
+    return item_key is None or editable is None or item_key in editable
+
+
+def editable_keys(submission: Submission) -> frozenset[str] | None:
+    """None when every item may change; for a returned submission, the queried items."""
+    if State(submission.status) == State.RETURNED:
+        return queried_keys(submission.id)
+    return None
 
 
 def editing_refusal(submission: Submission, now: datetime) -> str | None:
     """Why nothing can be changed now, in words for the official (None if editing is allowed)."""
-    if State(submission.status) not in EDITABLE:
+    state = State(submission.status)
+    if state not in EDITABLE:
         return _("Ankieta została przesłana i nie można jej już zmieniać.")
+    if state == State.RETURNED and submission.edition.status == EditionStatus.OPEN:
+        return None
     if not submission.edition.accepts_answers(now):
         return _("Edycja %(year)s nie przyjmuje już zmian (termin minął lub nabór jest zamknięty).",
                  year=submission.edition.year)
     return None
+
+
+def _refuse_unqueried(submission: Submission, questionnaire: Questionnaire,
+                      keys: set[str] | list[str]) -> None:
+    editable = editable_keys(submission)
+    if editable is None:
+        return
+    refused = [key for key in keys if key not in editable]
+    if refused:
+        names = ", ".join(f"„{questionnaire.item(key).label.get()}”" for key in refused)
+        raise EditingClosed(_("Po zwrocie ankiety można zmieniać tylko pola, o które pyta "
+                              "recenzent. Nie zapisano nic; zmieniono inne pola: %(names)s.",
+                              names=names))
 
 
 # --- creating ---------------------------------------------------------------------------------
@@ -155,37 +189,30 @@ def open_submission(edition: Edition, gmina: Gmina, *, actor) -> Submission:
     return submission
 
 
-def previous_approved(submission: Submission) -> Submission | None:
-    return session.scalar(
-        select(Submission)
-        .join(Edition)
-        .where(Submission.gmina_id == submission.gmina_id,
-               Submission.status == State.APPROVED,
-               Edition.year < submission.edition.year)
-        .order_by(Edition.year.desc())
-        .limit(1)
-    )
+def previous_snapshot(submission: Submission) -> SubmissionSnapshot | None:
+    """The gmina's last approved snapshot from an earlier edition (last year's verified data)."""
+    return latest_snapshot(submission.gmina_id, before_year=submission.edition.year)
 
 
 def _prefill_from_previous(submission: Submission, *, actor) -> int:
-    previous = previous_approved(submission)
+    previous = previous_snapshot(submission)
     if previous is None:
         return 0
     new_definition = definition_of(submission)
-    old_definition = definition_of(previous)
+    old_definition = definition_of(previous.submission)
     count = 0
-    for key, old in answers_by_key(previous).items():
+    for key, old_value in previous.values.items():
         item = new_definition.items_by_key.get(key)
         old_item = old_definition.items_by_key.get(key)
         # Only carry a value over when the item still means the same kind of thing.
-        if item is None or old_item is None or item.type != old_item.type or old.value is None:
+        if item is None or old_item is None or item.type != old_item.type or old_value is None:
             continue
         if item.type in ("file", "calculated"):
             continue
-        session.add(Answer(submission_id=submission.id, item_key=key, value=old.value,
+        session.add(Answer(submission_id=submission.id, item_key=key, value=old_value,
                            prefilled=True, updated_by_id=None))
         session.add(AnswerChange(submission_id=submission.id, item_key=key, old_value=None,
-                                 new_value=old.value, kind="prefill",
+                                 new_value=old_value, kind="prefill",
                                  actor_id=actor.id if actor else None))
         count += 1
     session.flush()
@@ -200,23 +227,40 @@ def lock_submission(submission_id: int) -> Submission | None:
     )
 
 
+def value_fingerprint(value: Any) -> str:
+    """A short digest of a stored JSON value, to tell later whether a form changed it."""
+    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def form_base(answers: dict[str, Answer], keys: list[str]) -> dict[str, list]:
+    """What a form is rendered from: per item, the answer's revision and value fingerprint."""
+    base = {}
+    for key in keys:
+        answer = answers.get(key)
+        base[key] = [answer.revision if answer else 0,
+                     value_fingerprint(answer.value if answer else None)]
+    return base
+
+
 def save_section(submission: Submission, section: Section, values: dict[str, Any],
-                 base_revisions: dict[str, int], *, actor, now: datetime | None = None,
+                 base: dict[str, list], *, actor, now: datetime | None = None,
                  force_keys: frozenset[str] = frozenset()) -> int:
     """Store the section's values as the draft; returns how many answers changed.
 
-    `base_revisions` are the answer revisions the form was rendered with. If someone changed an
-    item since then and this save would write a different value, nothing is saved and
-    StaleSection names the items. Items in `force_keys` were shown to the user as conflicts and
-    are saved deliberately.
+    `base` is `form_base()` as the form was rendered. A field the user left as it was is not
+    written (a colleague's newer value stays). If the user changed an item that someone else
+    also changed since, nothing is saved and StaleSection names the items. Items in
+    `force_keys` were shown to the user as conflicts and are saved deliberately.
     """
     now = now or utcnow()
     if not can_edit(submission, actor, now):
         raise EditingClosed(editing_refusal(submission, now) or _("Brak uprawnień do edycji."))
     questionnaire = definition_of(submission)
     answers = answers_by_key(submission)
-    changes = _planned_changes(questionnaire, section, values, answers)
-    conflicts = _conflicts(changes, answers, base_revisions, force_keys)
+    changes = _planned_changes(questionnaire, section, values, answers, base)
+    _refuse_unqueried(submission, questionnaire, list(changes))
+    conflicts = _conflicts(changes, answers, base, force_keys)
     if conflicts:
         raise StaleSection(conflicts)
     for key, new_json in changes.items():
@@ -226,8 +270,8 @@ def save_section(submission: Submission, section: Section, values: dict[str, Any
 
 
 def _planned_changes(questionnaire: Questionnaire, section: Section, values: dict[str, Any],
-                     answers: dict[str, Answer]) -> dict[str, Any]:
-    """Item key -> new JSON value, for the section's items whose value differs from stored."""
+                     answers: dict[str, Answer], base: dict[str, list]) -> dict[str, Any]:
+    """Item key -> new JSON value, for the items this user changed to a new value."""
     changes: dict[str, Any] = {}
     for item in section.items:
         if item.type == "calculated" or item.key not in values:
@@ -235,6 +279,8 @@ def _planned_changes(questionnaire: Questionnaire, section: Section, values: dic
         kind = ITEM_TYPES[item.type]
         value = values[item.key]
         new_json = None if kind.is_empty(value) else kind.to_json(value, item)
+        if item.key in base and value_fingerprint(new_json) == base[item.key][1]:
+            continue  # left as rendered: not this user's change
         current = answers.get(item.key)
         old_json = current.value if current is not None else None
         if new_json != old_json or (current is not None and current.prefilled and new_json is None):
@@ -243,12 +289,12 @@ def _planned_changes(questionnaire: Questionnaire, section: Section, values: dic
 
 
 def _conflicts(changes: dict[str, Any], answers: dict[str, Answer],
-               base_revisions: dict[str, int], force_keys: frozenset[str]) -> list[Conflict]:
+               base: dict[str, list], force_keys: frozenset[str]) -> list[Conflict]:
     conflicts = []
     for key in changes:
         current = answers.get(key)
         current_revision = current.revision if current is not None else 0
-        if key in force_keys or base_revisions.get(key, 0) == current_revision:
+        if key in force_keys or base.get(key, [0])[0] == current_revision:
             continue
         who = current.updated_by.name if current and current.updated_by else _("system")
         conflicts.append(Conflict(key, who, current.updated_at if current else utcnow(),
@@ -278,6 +324,7 @@ def attach_evidence(submission: Submission, item_key: str, meta: dict | None, *,
     now = now or utcnow()
     if not can_edit(submission, actor, now):
         raise EditingClosed(editing_refusal(submission, now) or _("Brak uprawnień do edycji."))
+    _refuse_unqueried(submission, definition_of(submission), [item_key])
     answer = answers_by_key(submission).get(item_key)
     if answer is None:
         answer = Answer(submission_id=submission.id, item_key=item_key, value=None,
@@ -330,5 +377,8 @@ def submit(submission: Submission, *, declarant_name: str, declarant_position: s
         raise DomainError(_("Ankieta ma braki lub błędy; popraw je przed przesłaniem."))
     submission.declarant_name = declarant_name.strip()
     submission.declarant_position = declarant_position.strip()
+    resubmitted = State(submission.status) == State.RETURNED
     transition(submission, State.SUBMITTED, actor=actor)
     session.flush()
+    if resubmitted:
+        notify_resubmitted(submission, actor=actor)

@@ -24,6 +24,7 @@ from portal.core.access import role_required
 from portal.core.errors import DomainError
 from portal.db import session, utcnow
 from portal.editions.services import current_edition
+from portal.review.threads import queries_of
 from portal.submissions import services
 from portal.submissions.forms import DeclarationForm, SectionPage, SimpleActionForm
 from portal.submissions.models import Submission
@@ -67,6 +68,7 @@ def dashboard():
         totals=services.required_totals(evaluation),
         prefilled=set(services.unconfirmed_prefills(answers)),
         refusal=services.editing_refusal(submission, utcnow()),
+        queries=queries_of(submission.id, sent_only=True, open_only=True),
     )
 
 

@@ -1,0 +1,95 @@
+"""In-process checks on the section page: SQL statements per request, and a cProfile run."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+from pathlib import Path
+
+from http_load import multipart, scrape_form
+from scenarios import largest_section, section_path, smallest_section
+from scratch import Fixture, portal_app
+from sqlalchemy import event
+
+PASSWORD = "Demo-haslo-2018!"
+WRITES = {"INSERT", "UPDATE", "DELETE"}
+
+
+class _Statements:
+    def __init__(self, engine):
+        self.engine = engine
+        self.seen: list[str] = []
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    def _count(self, _conn, _cursor, statement, *_args):
+        self.seen.append(" ".join(statement.split())[:160])
+
+
+def _client(fixture: Fixture, upload_folder: Path):
+    app = portal_app(fixture.url, upload_folder)
+    app.config["WTF_CSRF_ENABLED"] = False  # the token check reads no database
+    client = app.test_client()
+    response = client.post("/login", data={"email": fixture.official, "password": PASSWORD})
+    if response.status_code != 302:
+        raise RuntimeError(f"in-process login answered {response.status_code}")
+    return app, client
+
+
+def _resave_request(client, path: str) -> tuple[bytes, str]:
+    form = scrape_form(client.get(path).get_data(as_text=True), "section-form")
+    return multipart([*form.fields, ("_action", "save")], form.files)
+
+
+def count_queries(fixture: Fixture, upload_folder: Path) -> dict:
+    """Statements per section GET (smallest and largest section) and per save of the largest."""
+    app, client = _client(fixture, upload_folder)
+    engine = app.extensions["portal_engine"]
+    result = {}
+    for label, key in (("smallest", smallest_section(fixture)),
+                       ("largest", largest_section(fixture))):
+        path = section_path(fixture, key)
+        client.get(path)  # first visit fills the process caches, as a worker's first request
+        with _Statements(engine) as statements:
+            status = client.get(path).status_code
+        result[label] = {"section": key, "items": fixture.sections[key], "status": status,
+                         "queries": len(statements.seen), "statements": statements.seen}
+    path = section_path(fixture, largest_section(fixture))
+    body, content_type = _resave_request(client, path)
+    with _Statements(engine) as statements:
+        status = client.post(path, data=body, content_type=content_type).status_code
+    # An unchanged re-save must write nothing; if it does, the POST figures measure a write.
+    writes = sum(1 for s in statements.seen if s.split(" ", 1)[0] in WRITES)
+    result["largest_post"] = {"section": largest_section(fixture), "status": status,
+                              "queries": len(statements.seen), "writes": writes,
+                              "statements": statements.seen}
+    engine.dispose()
+    return result
+
+
+def profile(fixture: Fixture, upload_folder: Path, out: Path, repeat: int = 50) -> str:
+    """cProfile of `repeat` GETs and saves of the largest section; writes and returns the top."""
+    _app, client = _client(fixture, upload_folder)
+    path = section_path(fixture, largest_section(fixture))
+    body, content_type = _resave_request(client, path)
+    client.get(path)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(path)
+        client.post(path, data=body, content_type=content_type)
+    profiler.disable()
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text).strip_dirs()
+    text.write(f"== {repeat} GET + {repeat} POST of {path}, by cumulative time ==\n")
+    stats.sort_stats("cumulative").print_stats(40)
+    text.write("== by own time ==\n")
+    stats.sort_stats("tottime").print_stats(30)
+    out.write_text(text.getvalue())
+    return text.getvalue()

@@ -1,0 +1,195 @@
+"""Benchmark of the portal's pages against a bare Flask + SQLAlchemy floor, measured in one run.
+
+Usage: .venv/bin/python bench/run.py [--postgres postgresql+psycopg://postgres@127.0.0.1/bench]
+       [--requests 300] [--threads 2] [--rounds 2] [--profile]
+Each scenario (scenarios.py) is fired at the portal and at its floor, both under gunicorn with
+2 sync workers, alternately for a few rounds; the best round of each counts. Prints a table and
+writes bench/results/latest.json. The goal: every page at least half the floor's requests/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import http_load
+import inprocess
+import scratch
+import servers
+from scenarios import SCENARIOS, Scenario
+
+RESULTS = Path(__file__).resolve().parent / "results"
+GOAL_RATIO = 0.5
+MAX_QUERIES = 10
+PASSWORD = "Demo-haslo-2018!"
+
+
+@dataclass(frozen=True)
+class Settings:
+    requests: int
+    floor_requests: int
+    warmup: int
+    threads: int
+    rounds: int
+    time_limit_s: float
+    budget_s: float
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also run on this scratch PostgreSQL database (it is wiped)")
+    parser.add_argument("--skip-sqlite", action="store_true",
+                        help="only PostgreSQL (with --postgres)")
+    parser.add_argument("--requests", type=int, default=300, help="portal requests per round")
+    parser.add_argument("--floor-requests", type=int, default=1000,
+                        help="floor requests per round (the floor is faster)")
+    parser.add_argument("--warmup", type=int, default=40, help="unmeasured requests first")
+    parser.add_argument("--threads", type=int, default=2, help="concurrent client threads")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; best counts")
+    parser.add_argument("--time-limit", type=float, default=10.0,
+                        help="seconds at most per measured round")
+    parser.add_argument("--budget", type=float, default=110.0,
+                        help="seconds for the whole run; later rounds are skipped past it")
+    parser.add_argument("--profile", action="store_true",
+                        help="also cProfile the largest section in-process")
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    return parser.parse_args(argv)
+
+
+def measure(port: int, call: http_load.Call, settings: Settings, count: int, *, warm: bool
+            ) -> http_load.Measurement:
+    if warm:
+        warmup = http_load.hammer(port, call, requests=settings.warmup, threads=settings.threads,
+                                  time_limit_s=settings.time_limit_s)
+        if warmup.failures:
+            raise RuntimeError(f"{call.method} {call.path} fails: {warmup.first_failure}")
+    return http_load.hammer(port, call, requests=count, threads=settings.threads,
+                            time_limit_s=settings.time_limit_s)
+
+
+def _figures(measurement: http_load.Measurement) -> dict:
+    return {"rps": round(measurement.rps, 1), "p50_ms": round(measurement.p50_ms, 1),
+            "p95_ms": round(measurement.p95_ms, 1), "requests": measurement.requests,
+            "failures": measurement.failures, "seconds": round(measurement.seconds, 2),
+            "first_failure": measurement.first_failure}
+
+
+def run_scenario(scenario: Scenario, fixture: scratch.Fixture, ports: dict[str, int],
+                 settings: Settings, deadline: float) -> dict:
+    portal_client = http_load.Client(ports["portal"])
+    http_load.log_in(portal_client, scenario.account, PASSWORD)
+    calls = {"portal": scenario.portal(portal_client, fixture),
+             "floor": scenario.floor(http_load.Client(ports["floor"]), fixture)}
+    counts = {"portal": settings.requests, "floor": settings.floor_requests}
+    best: dict[str, http_load.Measurement] = {}
+    for round_no in range(settings.rounds):
+        if round_no and time.monotonic() > deadline:
+            break
+        # Alternate who goes first so a slow drift of the machine hits both alike.
+        order = ("portal", "floor") if round_no % 2 == 0 else ("floor", "portal")
+        for target in order:
+            result = measure(ports[target], calls[target], settings, counts[target],
+                             warm=round_no == 0)
+            if target not in best or result.rps > best[target].rps:
+                best[target] = result
+    ratio = best["portal"].rps / best["floor"].rps if best["floor"].rps else 0.0
+    return {"what": scenario.what, "portal": _figures(best["portal"]),
+            "floor": _figures(best["floor"]), "ratio": round(ratio, 3),
+            "goal_met": ratio >= GOAL_RATIO and not best["portal"].failures}
+
+
+def run_backend(name: str, url: str, folder: Path, settings: Settings, deadline: float,
+                profile: bool) -> dict:
+    uploads = folder / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    fixture = scratch.prepare(url, uploads)
+    print(f"[{name}] scratch data ready in {time.monotonic() - started:.1f} s", flush=True)
+    queries = inprocess.count_queries(fixture, uploads)
+    if profile:
+        top = inprocess.profile(fixture, uploads, RESULTS / f"profile-{name}.txt")
+        print("\n".join(top.splitlines()[:60]))
+    scenarios = {}
+    with contextlib.ExitStack() as stack:
+        ports = {"portal": stack.enter_context(
+                     servers.portal_server(url, uploads, RESULTS / f"{name}-portal.log")),
+                 "floor": stack.enter_context(
+                     servers.floor_server(url, RESULTS / f"{name}-floor.log"))}
+        for scenario in SCENARIOS:
+            scenarios[scenario.name] = run_scenario(scenario, fixture, ports, settings, deadline)
+            print(f"[{name}] {scenario.name}: done", flush=True)
+    return {"url": url.split("@")[-1], "queries": _query_summary(queries),
+            "scenarios": scenarios}
+
+
+def _query_summary(queries: dict) -> dict:
+    small, large = queries["smallest"], queries["largest"]
+    answered = small["status"] == large["status"] == 200 and queries["largest_post"][
+        "status"] == 302
+    return {**queries, "independent_of_items": small["queries"] == large["queries"],
+            "goal_met": answered and small["queries"] == large["queries"] <= MAX_QUERIES}
+
+
+def print_report(report: dict) -> None:
+    line = "{:<11} {:<13} {:>10} {:>10} {:>6} {:>9} {:>9} {:>5}  {}"
+    print()
+    print(line.format("database", "scenario", "portal r/s", "floor r/s", "ratio",
+                      "p50 ms", "floor p50", "fail", "goal ≥ 0.5"))
+    for backend, data in report["backends"].items():
+        for name, s in data["scenarios"].items():
+            print(line.format(backend, name, s["portal"]["rps"], s["floor"]["rps"],
+                              f"{s['ratio']:.2f}", s["portal"]["p50_ms"],
+                              s["floor"]["p50_ms"], s["portal"]["failures"],
+                              "met" if s["goal_met"] else "MISSED"))
+    print()
+    for backend, data in report["backends"].items():
+        q = data["queries"]
+        print(f"{backend}: SQL per section GET: {q['smallest']['section']} "
+              f"({q['smallest']['items']} items) = {q['smallest']['queries']}, "
+              f"{q['largest']['section']} ({q['largest']['items']} items) = "
+              f"{q['largest']['queries']}; per save = {q['largest_post']['queries']} "
+              f"({q['largest_post']['writes']} writes) -> "
+              f"{'met' if q['goal_met'] else 'MISSED'} (equal, ≤ {MAX_QUERIES})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    settings = Settings(args.requests, args.floor_requests, args.warmup, args.threads,
+                        args.rounds, args.time_limit, args.budget)
+    deadline = time.monotonic() + settings.budget_s
+    RESULTS.mkdir(exist_ok=True)
+    report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                          "platform": platform.platform()},
+              "settings": {**settings.__dict__, "gunicorn_workers": servers.WORKERS,
+                           "worker_class": "sync", "best_of_rounds": True},
+              "backends": {}}
+    with tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp:
+        backends = [] if args.skip_sqlite else [("sqlite", scratch.sqlite_url(Path(tmp)))]
+        if args.postgres:
+            scratch.reset_postgres(args.postgres)
+            backends.append(("postgresql", args.postgres))
+        for name, url in backends:
+            folder = Path(tmp) / name
+            report["backends"][name] = run_backend(name, url, folder, settings, deadline,
+                                                   args.profile)
+    report["goal_met"] = all(
+        data["queries"]["goal_met"] and all(s["goal_met"] for s in data["scenarios"].values())
+        for data in report["backends"].values())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print_report(report)
+    print(f"\nall goals {'met' if report['goal_met'] else 'NOT met'}; written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

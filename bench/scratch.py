@@ -1,0 +1,84 @@
+"""Scratch databases for the benchmark: migrated, with the demo data and one filled submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import floor_app
+from alembic import command
+from alembic.config import Config
+from sample_answers import COMPLETE_2018
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+OFFICIAL = "kornik@demo.gminabezpieczna.pl"
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """What the scenarios need to know about the scratch data."""
+
+    url: str
+    submission_id: int
+    sections: dict[str, int]  # section key -> number of items, in questionnaire order
+    official: str
+
+
+def sqlite_url(folder: Path) -> str:
+    return f"sqlite:///{folder / 'bench.db'}"
+
+
+def reset_postgres(url: str) -> None:
+    """Empty a scratch PostgreSQL database; refuse any whose name does not say it is scratch."""
+    name = make_url(url).database or ""
+    if "bench" not in name and "scratch" not in name:
+        raise SystemExit(f"refusing to wipe database {name!r}: its name must contain "
+                         "'bench' or 'scratch'")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def prepare(url: str, upload_folder: Path) -> Fixture:
+    """Migrate, load the demo data, fill the official's submission and the floor's table."""
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["url"] = url
+    command.upgrade(config, "head")
+    floor_app.install(url)
+    app = portal_app(url, upload_folder)
+    with app.app_context():
+        return _fill(url)
+
+
+def portal_app(url: str, upload_folder: Path):
+    from portal import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URL": url, "SECRET_KEY": "bench-secret",
+                       "UPLOAD_FOLDER": str(upload_folder)})
+
+
+def _fill(url: str) -> Fixture:
+    from portal.auth.models import User
+    from portal.db import session
+    from portal.demo import load_demo
+    from portal.editions.services import current_edition
+    from portal.submissions import services
+    from portal.submissions.models import Answer
+
+    load_demo()
+    session.commit()
+    user = session.scalar(select(User).where(User.email == OFFICIAL))
+    submission = services.open_submission(current_edition(), user.gmina, actor=user)
+    stored = services.answers_by_key(submission)
+    for key, value in COMPLETE_2018.items():
+        if key not in stored:
+            session.add(Answer(submission_id=submission.id, item_key=key, value=value,
+                               updated_by_id=user.id))
+    session.commit()
+    questionnaire = services.definition_of(submission)
+    sections = {section.key: len(section.items) for section in questionnaire.sections}
+    return Fixture(url, submission.id, sections, OFFICIAL)

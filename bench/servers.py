@@ -1,0 +1,74 @@
+"""Gunicorn servers for the portal and the floor, with the same settings, on 127.0.0.1 only."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+WORKERS = 2
+START_TIMEOUT_S = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_listening(process: subprocess.Popen, port: int, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not listen on {port} in {START_TIMEOUT_S:.0f} s; see {log}")
+
+
+@contextlib.contextmanager
+def gunicorn(app: str, env: dict[str, str], log: Path, *, pythonpath: Path = ROOT
+             ) -> Iterator[int]:
+    """Run `app` under gunicorn (WORKERS sync workers) and yield its port; always stop it."""
+    port = free_port()
+    args = [str(GUNICORN), "--workers", str(WORKERS), "--worker-class", "sync",
+            "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--pythonpath", str(pythonpath),
+            "--log-level", "warning", "--timeout", "60", app]
+    with log.open("w") as log_file:
+        process = subprocess.Popen(args, env={**os.environ, **env}, stdout=log_file,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            _wait_until_listening(process, port, log)
+            yield port
+        finally:
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()  # gunicorn's master stops its workers on SIGTERM
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+            process.wait(timeout=5)
+
+
+def portal_server(url: str, upload_folder: Path, log: Path):
+    env = {"PORTAL_DATABASE_URL": url, "PORTAL_SECRET_KEY": "bench-secret",
+           "PORTAL_UPLOAD_FOLDER": str(upload_folder)}
+    return gunicorn("wsgi:app", env, log)
+
+
+def floor_server(url: str, log: Path):
+    return gunicorn("floor_app:create_app()", {"BENCH_FLOOR_DATABASE_URL": url}, log,
+                    pythonpath=BENCH)

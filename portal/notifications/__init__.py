@@ -1,0 +1,1 @@
+"""E-mail notifications: the outbox, rendering, delivery after commit, the admin page."""

@@ -1,0 +1,125 @@
+"""The review page: values with units, last year's approved values, flags, and constant queries."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from portal.db import session, utcnow
+from portal.editions.services import close_edition, create_edition, open_edition
+from portal.municipalities.models import Population
+from portal.review.models import QueryMessage, ReviewQuery
+from portal.submissions.models import AnswerChange
+from portal.submissions.services import open_submission
+from tests.review.conftest import as_user, many_submissions, page_html
+from tests.review.helpers import approve_for_tests
+from tests.sample_2018 import COMPLETE_2018, store_answers
+
+
+@pytest.fixture
+def last_year(official, reviewer):
+    """Kórnik's approved 2017 questionnaire (same questionnaire version), closed."""
+    today = date.today()
+    previous = create_edition(year=2017, questionnaire="2018")
+    open_edition(previous, opens_on=today - timedelta(days=400),
+                 closes_on=today - timedelta(days=300))
+    old = open_submission(previous, official.gmina, actor=official)
+    store_answers(old, dict(COMPLETE_2018, budget_cctv_capital="100000.00",
+                            budget_754_total="2000000.00"), user=official)
+    approve_for_tests(old, reviewer)
+    close_edition(previous)
+    session.flush()
+    return old
+
+
+def test_review_page_shows_values_units_last_year_and_the_change(client, last_year, assigned,
+                                                                 reviewer):
+    as_user(client, reviewer)
+    html = page_html(client, assigned)
+    item = html[html.index('id="item-budget_754_total"'):]
+    item = item[:item.index("</article>")]
+    assert "2\xa0100\xa0000,00" in item and "2\xa0000\xa0000,00" in item
+    assert 'class="unit">zł' in item
+    assert "+5%" in item
+    assert "migawka nr 1" in html
+
+
+def test_change_of_more_than_half_is_flagged_as_advice(client, last_year, assigned, reviewer):
+    as_user(client, reviewer)
+    html = page_html(client, assigned)
+    item = html[html.index('id="item-budget_cctv_capital"'):]
+    item = item[:item.index("</article>")]
+    assert "duża zmiana r/r" in item and "+200%" in item
+    assert "status-pending" in html[html.index('id="item-budget_cctv_capital"') - 80:
+                                    html.index('id="item-budget_cctv_capital"')]
+
+
+def test_per_capita_outlier_among_gminy_of_the_same_type_is_flagged(client, edition, assigned,
+                                                                    reviewer):
+    peers = many_submissions(edition, 30, answers=COMPLETE_2018)
+    # Kórnik (urban-rural, 30 909 residents in 2020) spends as much as the peers of its type
+    # with 5 000..34 000 residents: per resident it is among the lowest.
+    for submission in peers:
+        if submission.gmina.kind == assigned.gmina.kind:
+            population = session.query(Population).filter_by(gmina_id=submission.gmina_id).one()
+            population.total = 3000
+    session.flush()
+    as_user(client, reviewer)
+    html = page_html(client, assigned)
+    item = html[html.index('id="item-budget_754_total"'):]
+    item = item[:item.index("</article>")]
+    assert "nietypowo na mieszkańca" in item and "poniżej 1. percentyla" in item
+
+
+def test_comments_with_html_are_escaped_on_the_review_page(client, assigned, reviewer):
+    query = ReviewQuery(submission_id=assigned.id, item_key="guard_fte", opened_by_id=reviewer.id)
+    query.messages.append(QueryMessage(author_id=reviewer.id,
+                                       body='<img src=x onerror="alert(1)">'))
+    session.add(query)
+    session.flush()
+    as_user(client, reviewer)
+    html = page_html(client, assigned)
+    assert '<img src=x onerror="alert(1)">' not in html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html
+
+
+def _scenario(submission, reviewer, official, *, queried_keys):
+    """Queries with replies, a return and changes after it, then a resubmission."""
+    for key in queried_keys:
+        query = ReviewQuery(submission_id=submission.id, item_key=key, opened_by_id=reviewer.id,
+                            sent_at=utcnow())
+        query.messages.append(QueryMessage(author_id=reviewer.id, body=f"Pytanie o {key}"))
+        query.messages.append(QueryMessage(author_id=official.id, body="Odpowiedź"))
+        session.add(query)
+    submission.returned_at = utcnow() - timedelta(minutes=5)
+    for key in queried_keys:
+        session.add(AnswerChange(submission_id=submission.id, item_key=key, old_value=None,
+                                 new_value=COMPLETE_2018[key], actor_id=official.id))
+    submission.reviewer_id = reviewer.id
+    session.flush()
+
+
+def _count_page_queries(client, submission, query_counter) -> int:
+    session.commit()  # end the setup's savepoint, so only the request's statements count
+    query_counter["n"] = 0
+    assert client.get(f"/review/submissions/{submission.id}").status_code == 200
+    return query_counter["n"]
+
+
+def test_review_page_needs_the_same_queries_for_a_small_and_the_largest_submission(
+        client, last_year, edition, official, reviewer, submitted, query_counter):
+    small = many_submissions(edition, 5, voivodeship_code="97",
+                             answers={"respondent_name": "Jan", "has_cctv": "no"})
+    _scenario(small[0], reviewer, official, queried_keys=["respondent_name"])
+    as_user(client, reviewer)
+    small_count = _count_page_queries(client, small[0], query_counter)
+
+    large = submitted  # the whole questionnaire, with last year's approved snapshot
+    many_submissions(edition, 40, voivodeship_code="96", answers=COMPLETE_2018)
+    _scenario(large, reviewer, official, queried_keys=[
+        "budget_754_total", "guard_fte", "cctv_cameras_public", "building_investments",
+        "cctv_legal_basis", "budget_754_by_year"])
+    large_count = _count_page_queries(client, large, query_counter)
+
+    assert small_count == large_count <= 12
