@@ -8,9 +8,10 @@ from pathlib import Path
 import floor_app
 from alembic import command
 from alembic.config import Config
-from sample_answers import COMPLETE_2018
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
+
+from portal.review.demo_answers import COMPLETE_2018
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFICIAL = "kornik@demo.gminabezpieczna.pl"
