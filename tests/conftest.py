@@ -47,8 +47,24 @@ def engine(database_url):
     engine.dispose()
 
 
+def compile_catalogs() -> None:
+    """Compile the .po catalogs as `make` does, so a bare `pytest` sees the English UI too."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po_path in (ROOT / "portal" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+
+
 @pytest.fixture(scope="session")
 def app(engine, tmp_path_factory):
+    compile_catalogs()
     app = create_app(
         {
             "TESTING": True,

@@ -20,6 +20,16 @@ _NUMBER = re.compile(
     """,
     re.VERBOSE | re.ASCII,
 )
+# In English a comma groups thousands (the way the English pages show numbers) and only a dot
+# is a decimal point, so "1,250" is one thousand two hundred and fifty, never 1.25.
+_ENGLISH_NUMBER = re.compile(
+    rf"""
+    (?P<sign>-)?
+    (?P<int>\d{{1,3}}(?:[,{_SPACES}]\d{{3}})+|\d+)
+    (?:\.(?P<frac>\d+))?
+    """,
+    re.VERBOSE | re.ASCII,
+)
 # Word and some phones turn a typed hyphen into a real minus sign.
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
@@ -30,18 +40,20 @@ class NumberFormatError(ValueError):
     """The text is not a number in any format we accept."""
 
 
-def parse_number(text: str) -> Decimal:
+def parse_number(text: str, locale: str | None = "pl") -> Decimal:
     """Return the exact Decimal for `1 234 567,89`, `1234567.89` and the like.
 
+    With an English locale, `1,234,567.89` is read too (commas group thousands there).
     Raises NumberFormatError for anything ambiguous or malformed (`12,34,5`, `1.234,5`).
     """
     cleaned = text.strip().translate(_MINUS_SIGNS)
     if not cleaned or len(cleaned) > MAX_INPUT_LENGTH:
         raise NumberFormatError(text)
-    match = _NUMBER.fullmatch(cleaned)
+    pattern = _ENGLISH_NUMBER if _language(locale) == "en" else _NUMBER
+    match = pattern.fullmatch(cleaned)
     if match is None:
         raise NumberFormatError(text)
-    digits = re.sub(f"[{_SPACES}]", "", match["int"])
+    digits = re.sub(f"[,{_SPACES}]", "", match["int"])
     if len(digits.lstrip("0")) > MAX_INTEGER_DIGITS:
         raise NumberFormatError(text)
     literal = digits + (f".{match['frac']}" if match["frac"] else "")

@@ -53,7 +53,7 @@ class NumberType(ItemType):
         if not text.strip():
             return None
         try:
-            return parse_number(text)
+            return parse_number(text, current_locale())
         except NumberFormatError:
             raise InvalidAnswer(self.invalid_message()) from None
 

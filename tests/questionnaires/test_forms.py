@@ -43,7 +43,7 @@ ITEMS = """
 @pytest.fixture
 def app():
     app = Flask(__name__)
-    app.config.update(WTF_CSRF_ENABLED=False, SECRET_KEY="test")
+    app.config.update(WTF_CSRF_ENABLED=False, SECRET_KEY="test", BABEL_DEFAULT_LOCALE="pl")
     Babel(app)
     return app
 

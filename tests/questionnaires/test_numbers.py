@@ -66,3 +66,18 @@ def test_format_rounds_half_up_to_places_and_never_shows_negative_zero():
 def test_formatted_polish_number_parses_back_to_the_same_value():
     value = Decimal("-98765432.10")
     assert parse_number(format_number(value, "pl")) == value
+
+
+def test_english_pages_read_commas_as_thousands_groups():
+    assert parse_number("1,234,567.89", "en") == Decimal("1234567.89")
+    assert parse_number("1,250", "en") == Decimal("1250")
+    assert parse_number("1250.5", "en") == Decimal("1250.5")
+
+
+def test_english_pages_refuse_a_comma_that_cannot_be_a_thousands_group():
+    with pytest.raises(NumberFormatError):
+        parse_number("1,5", "en")
+
+
+def test_polish_pages_still_read_a_comma_as_the_decimal_separator():
+    assert parse_number("1,5", "pl") == Decimal("1.5")
