@@ -53,7 +53,7 @@ def row_key(number: int) -> str:
 def make_engine(url: str):
     """Same engine settings as the portal's: SQLite in WAL with a busy timeout, or pooled."""
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_recycle=600)
     engine = create_engine(url, connect_args={"timeout": 15})
 
     @event.listens_for(engine, "connect")

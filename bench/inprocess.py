@@ -9,10 +9,9 @@ from pathlib import Path
 
 from http_load import multipart, scrape_form
 from scenarios import largest_section, section_path, smallest_section
-from scratch import Fixture, portal_app
+from scratch import PASSWORD, Fixture, portal_app
 from sqlalchemy import event
 
-PASSWORD = "Demo-haslo-2018!"
 WRITES = {"INSERT", "UPDATE", "DELETE"}
 
 

@@ -29,7 +29,6 @@ from scenarios import SCENARIOS, Scenario
 RESULTS = Path(__file__).resolve().parent / "results"
 GOAL_RATIO = 0.5
 MAX_QUERIES = 10
-PASSWORD = "Demo-haslo-2018!"
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ def _figures(measurement: http_load.Measurement) -> dict:
 def run_scenario(scenario: Scenario, fixture: scratch.Fixture, ports: dict[str, int],
                  settings: Settings, deadline: float) -> dict:
     portal_client = http_load.Client(ports["portal"])
-    http_load.log_in(portal_client, scenario.account, PASSWORD)
+    http_load.log_in(portal_client, scenario.account, scratch.PASSWORD)
     calls = {"portal": scenario.portal(portal_client, fixture),
              "floor": scenario.floor(http_load.Client(ports["floor"]), fixture)}
     counts = {"portal": settings.requests, "floor": settings.floor_requests}

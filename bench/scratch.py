@@ -14,7 +14,10 @@ from sqlalchemy.engine import make_url
 from portal.review.demo_answers import COMPLETE_2018
 
 ROOT = Path(__file__).resolve().parents[1]
-OFFICIAL = "kornik@demo.gminabezpieczna.pl"
+# The bench's own official and gmina: the demo data play every pilot gmina through review and
+# approval, and the page measured is a draft being filled in.
+OFFICIAL = "urzednik@bench.gminabezpieczna.pl"
+PASSWORD = "Demo-haslo-2018!"
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,6 @@ def portal_app(url: str, upload_folder: Path):
 
 
 def _fill(url: str) -> Fixture:
-    from portal.auth.models import User
     from portal.db import session
     from portal.demo import load_demo
     from portal.editions.services import current_edition
@@ -72,8 +74,9 @@ def _fill(url: str) -> Fixture:
 
     load_demo()
     session.commit()
-    user = session.scalar(select(User).where(User.email == OFFICIAL))
-    submission = services.open_submission(current_edition(), user.gmina, actor=user)
+    edition = current_edition()
+    user = _bench_official()
+    submission = services.open_submission(edition, user.gmina, actor=user)
     stored = services.answers_by_key(submission)
     for key, value in COMPLETE_2018.items():
         if key not in stored:
@@ -83,3 +86,18 @@ def _fill(url: str) -> Fixture:
     questionnaire = services.definition_of(submission)
     sections = {section.key: len(section.items) for section in questionnaire.sections}
     return Fixture(url, submission.id, sections, OFFICIAL)
+
+
+def _bench_official():
+    """The bench's official, of a gmina of its own (the demo data give every gmina a fate)."""
+    from portal.auth.services import create_user
+    from portal.db import session
+    from portal.municipalities.models import Gmina
+
+    kornik = session.scalar(select(Gmina).where(Gmina.teryt6 == "302109"))
+    gmina = Gmina(teryt6="302199", teryt7="3021991", name="Benchmarkowo", kind=1,
+                  powiat_id=kornik.powiat_id)
+    session.add(gmina)
+    session.flush()
+    return create_user(email=OFFICIAL, name="Urzędnik Benchmarku", role="official",
+                       password=PASSWORD, gmina=gmina)

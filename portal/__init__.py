@@ -77,7 +77,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.main.views import bp as main_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.police_data.views import bp as police_data_bp
+    from portal.public.views import bp as public_bp
     from portal.review.views import bp as review_bp
+    from portal.scoring.views import bp as scoring_bp
     from portal.submissions.views import bp as submissions_bp
 
     app.register_blueprint(main_bp)
@@ -86,6 +88,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(police_data_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(scoring_bp)
 
 
 def _register_cli(app: Flask) -> None:

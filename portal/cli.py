@@ -152,9 +152,10 @@ def _register_capability_groups() -> None:
 
     portal_cli.add_command(registry_cli)
     portal_cli.add_command(questionnaire_cli)
-    from portal.scoring.cli import methodology_cli
+    from portal.scoring.cli import methodology_cli, score_command
 
     portal_cli.add_command(methodology_cli)
+    portal_cli.add_command(score_command)
     from portal.police_data.cli import police_cli
 
     portal_cli.add_command(police_cli)

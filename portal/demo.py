@@ -42,6 +42,7 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     edition = _ensure_edition(today)
     accounts = _ensure_accounts()
     _ensure_review_queue(edition)
+    _ensure_ranking(edition, today)
     return accounts
 
 
@@ -54,6 +55,17 @@ def _ensure_review_queue(edition: Edition) -> None:
         select(Gmina).join(Powiat).where(Powiat.code == PILOT_POWIAT).order_by(Gmina.teryt6)
     ).all()
     load_review_demo(edition, list(gminy), reviewer)
+
+
+def _ensure_ranking(edition: Edition, today: date) -> None:
+    """The remaining pilot gminy approved, one published ranking and a draft open to objections."""
+    from portal.scoring.demo import load_scoring_demo
+
+    gminy = session.scalars(
+        select(Gmina).join(Powiat).where(Powiat.code == PILOT_POWIAT).order_by(Gmina.teryt6)
+    ).all()
+    load_scoring_demo(edition, list(gminy), find_user_by_email(f"recenzent@{DEMO_DOMAIN}"),
+                      find_user_by_email(f"admin@{DEMO_DOMAIN}"), DEMO_DOMAIN, today)
 
 
 def _ensure_edition(today: date) -> Edition:

@@ -10,4 +10,5 @@ def import_all_models() -> None:
     from portal.police_data import models as _police_data  # noqa: F401
     from portal.questionnaires import models as _questionnaires  # noqa: F401
     from portal.review import models as _review  # noqa: F401
+    from portal.scoring import models as _scoring  # noqa: F401
     from portal.submissions import models as _submissions  # noqa: F401

@@ -16,6 +16,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.auth.forms import LoginForm
 from portal.auth.models import User
@@ -28,7 +30,10 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db_session.get(User, int(user_id))
+    # Every page shows the official's gmina in the header: load it in the same query.
+    return db_session.scalar(
+        select(User).where(User.id == int(user_id)).options(joinedload(User.gmina))
+    )
 
 
 def safe_next(target: str | None) -> str | None:

@@ -18,6 +18,8 @@ class QuestionnaireVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[str] = mapped_column(String(32), unique=True)
     sha256: Mapped[str] = mapped_column(String(64))
-    source_text: Mapped[str] = mapped_column(Text)
+    # Deferred: pages need only `sha256` to find the parsed definition in the process cache;
+    # the 80 kB text is read only when a process parses the version for the first time.
+    source_text: Mapped[str] = mapped_column(Text, deferred=True)
     source_name: Mapped[str] = mapped_column(String(255))
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

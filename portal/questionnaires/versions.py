@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -67,12 +66,20 @@ def register_version(version: str, root: Path = DEFINITIONS_DIR) -> Questionnair
     return record
 
 
+# Parsed definitions by SHA-256 of their snapshot: a snapshot never changes, so the parsed form
+# can live for the process, and the hash alone finds it (the text is loaded only on a miss).
+_PARSED: dict[str, Questionnaire] = {}
+_PARSED_LIMIT = 16
+
+
 def definition_for(record: QuestionnaireVersion) -> Questionnaire:
     """The parsed definition of a stored version (from its snapshot, never from the file)."""
-    return _parse_snapshot(record.sha256, record.source_text, record.version)
-
-
-@lru_cache(maxsize=16)
-def _parse_snapshot(sha256: str, text: str, version: str) -> Questionnaire:
-    # Keyed by the hash: a snapshot never changes, so the parsed form can live for the process.
-    return load_questionnaire(text, f"questionnaire {version}").questionnaire
+    questionnaire = _PARSED.get(record.sha256)
+    if questionnaire is None:
+        questionnaire = load_questionnaire(
+            record.source_text, f"questionnaire {record.version}"
+        ).questionnaire
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[record.sha256] = questionnaire
+    return questionnaire

@@ -84,3 +84,40 @@ def try_command(methodology_file, data_file, output, draws, seed, id_column, cat
     ranked = int(result.ranked.sum())
     click.echo(f"{len(rows)} units, {ranked} ranked; input sha256 {result.input_sha256[:12]}, "
                f"seed {result.seed}; wrote {output}")
+
+
+@click.command("score")
+@click.option("--edition", "year", type=int, required=True, help="Edition year, e.g. 2018.")
+@click.option("--draws", type=click.IntRange(min=0), default=None,
+              help="Monte Carlo draws (default: the methodology's).")
+@click.option("--notes", default=None, help="A note stored with the run.")
+def score_command(year: int, draws: int | None, notes: str | None) -> None:
+    """Score an edition as a new draft run (approved answers + current Police data)."""
+    from portal.core.errors import DomainError
+    from portal.db import session
+    from portal.editions.services import get_edition
+    from portal.scoring.services import load_methodology_for, start_run
+
+    try:
+        edition = get_edition(year)
+        m, _text, _q = load_methodology_for(edition)
+    except DomainError as error:
+        raise click.ClickException(str(error)) from error
+    total_draws = m.uncertainty.draws if draws is None else draws
+    with click.progressbar(length=total_draws + 3, label="load", show_pos=True) as bar:
+        def progress(stage: str, amount: int) -> None:
+            bar.label = {"load": "compute", "draws": "draws", "compute": "store"}.get(stage,
+                                                                                      stage)
+            bar.update(amount)
+
+        try:
+            run = start_run(edition, actor=None, draws=draws, notes=notes, progress=progress)
+            session.commit()
+        except DomainError as error:
+            session.rollback()
+            raise click.ClickException(str(error)) from error
+    t = run.timings
+    click.echo(f"Run {run.id} (edition {year}, #{run.number}, draft): {run.ranked_count} of "
+               f"{run.units_count} gminy ranked; load {t['load']:.2f} s, compute "
+               f"{t['compute']:.2f} s, store {t['store']:.2f} s; input sha256 "
+               f"{run.input_sha256[:12]}, seed {run.seed}.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import numpy as np
 
@@ -135,6 +136,13 @@ def parse(text: str) -> Node:
     """Parse an expression; raise FormulaError with a readable message."""
     if not isinstance(text, str) or not text.strip():
         raise FormulaError("empty expression")
+    return _parse(text)
+
+
+@lru_cache(maxsize=1024)
+def _parse(text: str) -> Node:
+    # Nodes are nested tuples, so one parsed tree can be shared (the Monte Carlo draws
+    # re-evaluate the same formulas thousands of times).
     parser = _Parser(_tokenize(text))
     node = parser.expr()
     if parser.peek() is not None:

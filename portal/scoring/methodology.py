@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,12 @@ class Methodology:
     geometric_floor: float
     uncertainty: Uncertainty
     sha256: str
+    # Choice answers as numbers: {source: {answer value: code}}; a list answer (multiple
+    # choice) codes as the sum of its selected values' codes. Applied by the loader.
+    codes: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    # Sources the loader may estimate from the gmina's powiat (GUS BDL) when the Police have no
+    # gmina-level figure; such values are flagged "powiat_level".
+    powiat_fallback: tuple[str, ...] = ()
 
     def children(self, node_id: str) -> tuple[tuple[str, str], ...]:
         """(kind, id) of a node's children in file order; kind is "group" or "indicator"."""

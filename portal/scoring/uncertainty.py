@@ -6,6 +6,8 @@ size. Draws are processed in chunks; only the int32 rank matrix (draws x units) 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from portal.scoring import engine, transforms
@@ -29,6 +31,16 @@ def _affected(prep: Prepared, noisy: set[str]) -> set[str]:
     return hit
 
 
+def _needed(prep: Prepared, affected: set[str]) -> list[Indicator]:
+    """The affected indicators and the indicators their formulas read, dependencies first."""
+    ids = {i.id for i in prep.m.indicators}
+    need = set(affected)
+    for ind in reversed(engine._order(prep.m)):
+        if ind.id in need:
+            need |= ind.reads & ids
+    return [ind for ind in engine._order(prep.m) if ind.id in need]
+
+
 def _one(prep: Prepared, ind: Indicator, raw: np.ndarray, columns, shrink: bool, method: str):
     x, _, _ = engine.transform(prep, ind, raw, columns, shrink)
     y = transforms.normalise(x, ind.normalisation, ind.direction, prep.m.scale, prep.eligible,
@@ -44,6 +56,7 @@ class _Sampler:
         self.prep = prep
         self.noisy = set(prep.m.uncertainty.count_noise)
         self.affected = _affected(prep, self.noisy)
+        self.order = _needed(prep, self.affected)
         self.cache: dict[tuple[str, bool], tuple[dict, dict]] = {}
 
     def values(self, method: str, shrink: bool, rng: np.random.Generator):
@@ -64,7 +77,8 @@ class _Sampler:
             columns[name] = resampled
         m = self.prep.m
         raw = engine.raw_values(m, columns,
-                                self.prep.unverified if m.unverified == "missing" else {})
+                                self.prep.unverified if m.unverified == "missing" else {},
+                                self.order)
         values, avail = dict(values), dict(avail)
         for ind in m.indicators:
             if ind.id in self.affected:
@@ -103,8 +117,8 @@ def _quantiles(ranks: np.ndarray, nominal: np.ndarray):
     return out
 
 
-def simulate(prep: Prepared, nominal_rank: np.ndarray, draws: int, seed: int
-             ) -> UncertaintyResult:
+def simulate(prep: Prepared, nominal_rank: np.ndarray, draws: int, seed: int,
+             progress: Callable[[int], None] | None = None) -> UncertaintyResult:
     """Recompute the ranking `draws` times with sampled weights, methods and counts."""
     m = prep.m
     within = m.rank_within_category and bool((prep.codes >= 0).any())
@@ -117,6 +131,8 @@ def simulate(prep: Prepared, nominal_rank: np.ndarray, draws: int, seed: int
         stop = min(draws, start + chunk)
         block = np.stack([_draw_scores(prep, sampler, seed, d) for d in range(start, stop)])
         ranks[start:stop], _ = competition_ranks(block, m.decimals, groups, rankable)
+        if progress is not None:
+            progress(stop - start)
     q = _quantiles(ranks, nominal_rank.astype(np.int32))
     q[:, nominal_rank == 0] = np.nan
     for arr in q:

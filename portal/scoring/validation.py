@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from portal.public.advice import advice_errors  # `advice:` rules, checked for form here
 from portal.scoring import formula
 from portal.scoring.methodology import (
     AGGREGATIONS,
@@ -85,7 +86,8 @@ class Validator:
         top = self.mapping(data, "", (
             "methodology", "version", "scale", "index", "groups", "indicators", "missing",
             "unverified", "eligibility", "categories", "ranking", "geometric_floor",
-            "availability_threshold", "uncertainty", "description"))
+            "availability_threshold", "uncertainty", "description", "codes", "powiat_fallback",
+            "advice"))
         scale = self.number(top.get("scale"), "scale", default=100.0, positive=True)
         threshold = self.number(top.get("availability_threshold"), "availability_threshold",
                                 default=0.5, lo=0, hi=1)
@@ -99,6 +101,7 @@ class Validator:
         indicators = tuple(self.indicator(d, f"indicators[{i}]", default_missing, scale)
                            for i, d in enumerate(raw_inds))
         self.structure(index, groups, indicators)
+        self.errors += advice_errors(top.get("advice"), None, {g.id for g in groups})
         elig = self.mapping(top.get("eligibility"), "eligibility",
                             ("max_missing_share", "required_sources"))
         cats = self.mapping(top.get("categories"), "categories", ("field", "rank_within"))
@@ -127,7 +130,26 @@ class Validator:
                                         default=scale / 100, positive=True),
             uncertainty=self.uncertainty(top.get("uncertainty")),
             sha256=methodology_sha256(data),
+            codes=self.codes(top.get("codes")),
+            powiat_fallback=tuple(self.source(s, f"powiat_fallback[{i}]") or ""
+                                  for i, s in enumerate(self.listing(
+                                      top.get("powiat_fallback"), "powiat_fallback"))),
         )
+
+    def codes(self, data: Any) -> dict[str, dict[str, float]]:
+        """{source: {answer value: number}}; answer values are text (quote yes/no in YAML)."""
+        out: dict[str, dict[str, float]] = {}
+        for name, mapping in self.mapping(data, "codes", self.known).items():
+            path = f"codes.{name}"
+            if not isinstance(mapping, Mapping) or not mapping:
+                self.err(path, "must be a non-empty mapping of answer value: number")
+                continue
+            out[name] = {}
+            for value, code in mapping.items():
+                if not isinstance(value, str):
+                    self.err(f"{path}.{value}", "answer values must be text (quote yes/no)")
+                out[name][str(value)] = self.number(code, f"{path}.{value}", default=0.0)
+        return out
 
     def listing(self, value: Any, path: str, required: bool = False) -> list:
         if value is None:

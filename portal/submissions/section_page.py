@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
+from markupsafe import Markup, escape
 
 from portal.core.errors import DomainError
 from portal.db import utcnow
@@ -19,23 +20,20 @@ from portal.questionnaires.forms import build_section_form, read_section_form
 from portal.questionnaires.types import ITEM_TYPES
 from portal.review.threads import queries_of
 from portal.submissions import services
+from portal.submissions.item_display import EVIDENCE_SUFFIX, ItemDisplay, Option, item_displays
 from portal.submissions.models import Submission
-from portal.submissions.uploads import DEFAULT_EXTENSIONS, store_upload
+from portal.submissions.uploads import store_upload
+from portal.submissions.workflow import State
 
 CONTROL_FIELDS = {"csrf_token", "_revisions", "_action", "_remove_file", "_remove_evidence"}
-EVIDENCE_SUFFIX = "__evidence"
-WIDGETS = {
-    "yes_no": "radio", "single_choice": "radio", "multiple_choice": "checkboxes",
-    "year_table": "year_table", "repeat": "repeat", "file": "file", "calculated": "calculated",
-}
-NUMERIC = {"integer", "decimal", "money", "percent"}
 
 
 @dataclass
 class ItemView:
-    """What the template needs to draw one item."""
+    """What the template needs to draw one item: its fixed parts and this request's state."""
 
     item: Item
+    display: ItemDisplay
     field: Any
     relevant: bool
     errors: list[str] = field(default_factory=list)
@@ -51,32 +49,48 @@ class ItemView:
 
     @property
     def widget(self) -> str:
-        return WIDGETS.get(self.item.type, "input")
+        return self.display.widget
 
     @property
-    def extensions(self) -> tuple[str, ...]:
-        return self.item.extensions or DEFAULT_EXTENSIONS
+    def has_open_query(self) -> bool:
+        return any(query.is_open for query in self.queries)
 
     @property
-    def max_size_mb(self):
-        return self.item.max_size_mb or 20
-
-    def attrs(self, read_only_reason: str | None) -> dict[str, Any]:
-        attrs: dict[str, Any] = {}
+    def described_by(self) -> str:
         described = [f"help-{self.item.key}"] if self.item.help else []
         if self.errors:
             described.append(f"errors-{self.item.key}")
-            attrs["aria-invalid"] = "true"
-        if described:
-            attrs["aria-describedby"] = " ".join(described)
-        if self.item.required:
-            attrs["aria-required"] = "true"
-        if self.item.type in NUMERIC:
-            attrs["class"] = "num"
-            attrs["inputmode"] = "numeric" if self.item.type == "integer" else "decimal"
-        if read_only_reason:
-            attrs["disabled"] = True
-        return attrs
+        return " ".join(described)
+
+    @property
+    def state_attrs(self) -> Markup:
+        """The input attributes that change per request: description, invalid, disabled."""
+        described = self.described_by
+        return Markup("".join((
+            f' aria-describedby="{escape(described)}"' if described else "",
+            ' aria-invalid="true"' if self.errors else "",
+            " disabled" if self.read_only_reason else "",
+        )))
+
+    @property
+    def text_value(self) -> str:
+        """The input's value: the stored value as shown, or what was posted."""
+        return _text(self.field.data)
+
+    def cell_value(self, cell: Option) -> str:
+        return _text(self.field[cell.value].data)
+
+    @property
+    def options(self) -> list[tuple[Option, bool]]:
+        """The choices with whether each is chosen (WTForms' own rule for its choice fields)."""
+        data = self.field.data
+        if self.widget == "checkboxes":
+            return [(option, option.value in (data or ())) for option in self.display.options]
+        return [(option, (option.value or None) == data) for option in self.display.options]
+
+
+def _text(data: object) -> str:
+    return "" if data is None else str(data)
 
 
 @dataclass
@@ -103,26 +117,38 @@ class SectionPage:
         self.user = user
         self.upload_folder = upload_folder
         self.now = now or utcnow()
-        self.answers = services.answers_by_key(submission)
+        self.answers = services.answer_rows(submission)
         self.values = services.python_values(questionnaire, self.answers)
         self.evidence = services.evidence_keys(self.answers)
         self.read_only_reason = (
             None if services.can_edit(submission, user, self.now)
             else services.editing_refusal(submission, self.now) or _("Tylko do odczytu.")
         )
+        # Queries reach the gmina only when a submitted submission is returned, and nothing goes
+        # back to draft: a draft has none, so its pages skip the three queries that load them.
+        sent = ([] if State(submission.status) == State.DRAFT
+                else queries_of(submission.id, sent_only=True))
         # After a return only the queried items may change; the threads are shown beside them.
-        self.editable = None if self.read_only_reason else services.editable_keys(submission)
+        self.editable = (None if self.read_only_reason
+                         else services.editable_keys(submission, sent_queries=sent))
         self.queries: dict[str, list] = {}
-        for query in queries_of(submission.id, sent_only=True):
+        for query in sent:
             self.queries.setdefault(query.item_key, []).append(query)
         self.form = None
         self.items: list[ItemView] = []
         self.error_summary: list[tuple[str, str, str]] = []
         self.conflicts: dict[str, services.Conflict] = {}
-        self.revisions_token = self._sign_revisions()
+        self._revisions_token: str | None = None
         index = questionnaire.sections.index(section)
         self.next_section = questionnaire.sections[index + 1] if index + 1 < len(
             questionnaire.sections) else None
+
+    @property
+    def revisions_token(self) -> str:
+        """The signed form base of the answers as loaded (only pages that are drawn need it)."""
+        if self._revisions_token is None:
+            self._revisions_token = self._sign_revisions()
+        return self._revisions_token
 
     @property
     def prefilled_keys(self) -> list[str]:
@@ -154,11 +180,13 @@ class SectionPage:
 
     def _build_items(self, evaluation, errors: dict[str, list[str]]) -> None:
         prefilled = set(self.prefilled_keys)
+        displays = item_displays(self.questionnaire, self.section, self.locale)
         self.items = []
         self.error_summary = []
-        for item in self.section.items:
+        for item, display in zip(self.section.items, displays, strict=True):
             kind = ITEM_TYPES[item.type]
-            view = ItemView(item=item, field=self.form[item.key] if item.key in self.form else None,
+            view = ItemView(item=item, display=display,
+                            field=self.form[item.key] if item.key in self.form else None,
                             relevant=evaluation.relevant.get(item.key, True),
                             errors=[str(e) for e in errors.get(item.key, [])],
                             prefilled=item.key in prefilled,
@@ -225,7 +253,7 @@ class SectionPage:
                                     n=len(self.error_summary)), 422)
         try:
             changed = services.save_section(self.submission, self.section, values, base,
-                                            actor=self.user, now=self.now)
+                                            actor=self.user, now=self.now, answers=self.answers)
             for key, meta in evidence.items():
                 services.attach_evidence(self.submission, key, meta, actor=self.user,
                                          now=self.now)
@@ -253,7 +281,7 @@ class SectionPage:
         # The user has now seen the other person's values of the conflicting items: saving
         # again keeps theirs. Items they left untouched keep the old base, so a second save
         # still leaves a colleague's newer values there alone.
-        self.answers = services.answers_by_key(self.submission)
+        self.answers = services.answer_rows(self.submission)
         base = services.form_base(self.answers, [item.key for item in self.section.items])
         for key, (revision, fingerprint) in old_base.items():
             item = self.questionnaire.items_by_key.get(key)
@@ -263,7 +291,7 @@ class SectionPage:
             posted = None if kind.is_empty(values[key]) else kind.to_json(values[key], item)
             if services.value_fingerprint(posted) == fingerprint:
                 base[key] = [revision, fingerprint]
-        self.revisions_token = self._serializer().dumps(
+        self._revisions_token = self._serializer().dumps(
             [self.submission.id, self.section.key, base])
         self._build_items(evaluation, {})
         names = ", ".join(

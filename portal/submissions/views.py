@@ -35,7 +35,7 @@ bp = Blueprint("submissions", __name__)
 
 def _load(submission_id: int) -> Submission:
     """The submission if the current user may see it; 404 otherwise (never reveal existence)."""
-    submission = session.get(Submission, submission_id)
+    submission = services.get_submission(submission_id)
     if submission is None or not services.visible_to(submission, current_user):
         abort(404)
     return submission
