@@ -76,3 +76,11 @@ def test_official_needs_a_gmina_and_staff_must_not_have_one():
     with pytest.raises(DomainError):
         create_user(email="y@example.pl", name="Y", role="reviewer", password="p" * 12,
                     gmina=gmina)
+
+
+def test_pages_carry_security_headers(client):
+    response = client.get("/login")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
