@@ -179,7 +179,7 @@ def _answer_labels(indicator: Indicator, methodology: Methodology,
         value: label.get(locale) for value, label in item.choice_labels.items()}
     found: dict[float, list[str]] = {}
     for value, code in codes.items():
-        found.setdefault(float(code), []).append(f"„{labels.get(value, value)}”")
+        found.setdefault(float(code), []).append(_("„%(answer)s”", answer=labels.get(value, value)))
     return {code: " / ".join(names) for code, names in found.items()}
 
 
@@ -208,8 +208,10 @@ def normalisation_text(normalisation: Normalisation, direction: int, scale: floa
                  center=_number(normalisation.center, locale),
                  spread=_number(normalisation.spread, locale), top=top)
     if answers:
-        pairs = ", ".join(f"{answers.get(float(code), _number(code, locale))} → "
-                          f"{_number(score, locale)} pkt" for code, score in normalisation.mapping)
+        pairs = ", ".join(
+            _("%(answer)s → %(points)s pkt", answer=answers.get(float(code), _number(code, locale)),
+              points=_number(score, locale))
+            for code, score in normalisation.mapping)
         return _("punkty za odpowiedź: %(pairs)s", pairs=pairs)
     pairs = ", ".join(f"{_number(code, locale)} → {_number(score, locale)}"
                       for code, score in normalisation.mapping)
