@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 
@@ -55,12 +56,23 @@ def _mail_config(env) -> dict:
 
 
 def _instance_secret(instance_path: Path) -> str:
-    """Keep a random secret in the instance folder so sessions survive restarts of `make run`."""
+    """Keep a random secret in the instance folder so sessions survive restarts of `make run`.
+
+    Several workers may start at once: the file is created exclusively, and whoever loses the
+    race reads the winner's secret, so every process signs sessions with the same key.
+    """
     path = instance_path / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
     instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the winner may not have written it yet
+            value = path.read_text().strip()
+            if value:
+                return value
+            time.sleep(0.01)
+        raise RuntimeError(f"{path} is empty; delete it or set PORTAL_SECRET_KEY") from None
     value = secrets.token_hex(32)
-    path.write_text(value)
-    path.chmod(0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
     return value
