@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.core.audit import AuditEvent
 from portal.core.errors import DomainError
 from portal.db import session
 from portal.municipalities.services import get_gmina_by_teryt
+from portal.police_data.batch_writes import write_batch_rows
 from portal.police_data.figures import crime_figures, threat_figures, year_period
 from portal.police_data.models import CrimeStat, PoliceImportBatch
 from portal.police_data.services import import_file, list_batches, preview_import
@@ -127,3 +129,21 @@ def test_kmzb_and_crime_batches_do_not_supersede_each_other(pilot, crime_csv, th
     import_file(crime_csv(), "p.csv")
     import_file(threat_csv(), "k.csv")
     assert [item.status for item in list_batches()[0]] == ["current", "current"]
+
+
+def test_a_second_current_row_for_a_key_is_refused_by_the_database(pilot, crime_csv,
+                                                                   police_counts):
+    # The bulk write (COPY on PostgreSQL) must fail like a Core INSERT, leaving nothing.
+    batch = import_file(crime_csv(), "v1.csv").batch
+    session.commit()
+    before = police_counts()
+    table = CrimeStat.__table__
+    (current,) = session.execute(select(table).where(table.c.superseded_by_id.is_(None))).all()
+    row = {key: value for key, value in current._mapping.items()
+           if key not in ("id", "batch_id", "superseded_by_id")}
+
+    with pytest.raises(IntegrityError, match="police_crime_stats"):
+        write_batch_rows(table, batch.id, [], [row])
+
+    session.rollback()
+    assert police_counts() == before
