@@ -1,9 +1,12 @@
-"""The floor: a bare Flask + SQLAlchemy app doing the least work a form page can do.
+"""The floor: a bare Flask + SQLAlchemy app doing the least work each measured page can do.
 
 GET /items/<n> renders n `<input>` fields from one query; POST /items/<n> reads n form fields,
 checks each parses, assigns them to the rows (loaded with one query) and commits once, then
-redirects like the portal does. No Flask-WTF, Babel or Login: whatever the portal spends above
-this is the price of its features. Served by gunicorn with the same settings as the portal:
+redirects like the portal does. GET /queue/<edition>/<n> lists a page of n submissions with the
+review queue's columns (one query with joins, one count); GET /answers/<submission>/<n> shows n
+answers with a verify form each (one query). No Flask-WTF, Babel or Login: whatever the portal
+spends above this is the price of its features. Templates are compiled once per process, as
+the portal's are. Served by gunicorn with the same settings as the portal:
 
     BENCH_FLOOR_DATABASE_URL=sqlite:///... gunicorn -w 2 'floor_app:create_app()'
 """
@@ -11,9 +14,10 @@ this is the price of its features. Served by gunicorn with the same settings as 
 from __future__ import annotations
 
 import os
+import secrets
 
-from flask import Flask, abort, redirect, render_template_string, request, url_for
-from sqlalchemy import String, create_engine, event, select
+from flask import Flask, abort, redirect, request, url_for
+from sqlalchemy import String, column, create_engine, event, func, select, table
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 MAX_ROWS = 500
@@ -31,6 +35,70 @@ PAGE = """<!doctype html>
 <button type="submit" name="_action" value="save">Zapisz</button>
 </form></body></html>
 """
+
+
+QUEUE_PAGE = """<!doctype html>
+<html lang="pl"><head><meta charset="utf-8"><title>Kolejka</title></head>
+<body><h1>Weryfikacja ankiet</h1>
+<table><caption>Ankiety: {{ total }}</caption>
+<thead><tr><th>Gmina</th><th>Powiat</th><th>Województwo</th><th>Typ</th><th>Status</th>
+<th>Przesłano</th><th>Od</th><th>Recenzent</th><th>Otwarte pytania</th></tr></thead><tbody>
+{% for row in rows %}
+<tr><th scope="row"><a href="/review/submissions/{{ row.id }}">{{ row.gmina }}</a>
+{{ row.teryt7 }}</th>
+<td>{{ row.powiat }}</td><td>{{ row.voivodeship }}</td><td>{{ row.kind }}</td>
+<td>{{ row.status }}</td><td>{{ row.submitted_at }}</td><td>{{ row.in_review_since }}</td>
+<td>{{ row.reviewer or "—" }}</td><td>{{ row.open_queries or "" }}</td></tr>
+{% endfor %}
+</tbody></table></body></html>
+"""
+
+ANSWERS_PAGE = """<!doctype html>
+<html lang="pl"><head><meta charset="utf-8"><title>Ankieta {{ submission_id }}</title></head>
+<body><h1>{{ rows|length }} odpowiedzi</h1>
+{% for row in rows %}
+<article id="item-{{ row.item_key }}">
+  <h3>{{ row.item_key|replace("_", " ") }}</h3>
+  <p>{{ row.value }} <span class="unit">{{ unit }}</span></p>
+  <form method="post" action="/answers/{{ submission_id }}/{{ row.item_key }}/verify">
+    <input type="hidden" name="csrf_token" value="{{ token }}">
+    <input type="hidden" name="version" value="0">
+    <button type="submit">Zweryfikuj</button>
+  </form>
+</article>
+{% endfor %}
+</body></html>
+"""
+
+# The portal's tables, as lightweight Core constructs (the floor has no models of its own).
+SUBMISSIONS = table("submissions", column("id"), column("edition_id"), column("gmina_id"),
+                    column("status"), column("submitted_at"), column("in_review_since"),
+                    column("reviewer_id"))
+GMINY = table("gminy", column("id"), column("name"), column("teryt7"), column("kind"),
+              column("powiat_id"))
+POWIATS = table("powiats", column("id"), column("name"), column("voivodeship_id"))
+VOIVODESHIPS = table("voivodeships", column("id"), column("name"))
+USERS = table("users", column("id"), column("name"))
+QUERIES = table("review_queries", column("id"), column("submission_id"), column("status"))
+ANSWERS = table("answers", column("submission_id"), column("item_key"), column("value"))
+
+
+def queue_query(edition_id: int):
+    """The queue's rows: submissions with gmina, powiat, voivodeship, reviewer, open queries."""
+    counts = (select(QUERIES.c.submission_id, func.count(QUERIES.c.id).label("n"))
+              .where(QUERIES.c.status == "open").group_by(QUERIES.c.submission_id).subquery())
+    return (
+        select(SUBMISSIONS.c.id, GMINY.c.name.label("gmina"), GMINY.c.teryt7, GMINY.c.kind,
+               POWIATS.c.name.label("powiat"), VOIVODESHIPS.c.name.label("voivodeship"),
+               SUBMISSIONS.c.status, SUBMISSIONS.c.submitted_at, SUBMISSIONS.c.in_review_since,
+               USERS.c.name.label("reviewer"), func.coalesce(counts.c.n, 0).label("open_queries"))
+        .join(GMINY, GMINY.c.id == SUBMISSIONS.c.gmina_id)
+        .join(POWIATS, POWIATS.c.id == GMINY.c.powiat_id)
+        .join(VOIVODESHIPS, VOIVODESHIPS.c.id == POWIATS.c.voivodeship_id)
+        .outerjoin(USERS, USERS.c.id == SUBMISSIONS.c.reviewer_id)
+        .outerjoin(counts, counts.c.submission_id == SUBMISSIONS.c.id)
+        .where(SUBMISSIONS.c.edition_id == edition_id, SUBMISSIONS.c.status != "draft")
+    )
 
 
 class Base(DeclarativeBase):
@@ -80,6 +148,9 @@ def install(url: str) -> None:
 def create_app(url: str | None = None) -> Flask:
     app = Flask(__name__)
     engine = make_engine(url or os.environ["BENCH_FLOOR_DATABASE_URL"])
+    # Compiled once, like the portal's templates (render_template_string compiles every time).
+    page, queue_page, answers_page = (app.jinja_env.from_string(source)
+                                      for source in (PAGE, QUEUE_PAGE, ANSWERS_PAGE))
     new_session = sessionmaker(engine, expire_on_commit=False)
 
     def load(db: Session, count: int) -> list[FloorRow]:
@@ -90,7 +161,26 @@ def create_app(url: str | None = None) -> Flask:
     @app.get("/items/<int:count>")
     def show(count: int):
         with new_session() as db:
-            return render_template_string(PAGE, rows=load(db, count))
+            return page.render(rows=load(db, count))
+
+    @app.get("/queue/<int:edition_id>/<int:per_page>")
+    def queue(edition_id: int, per_page: int):
+        query = queue_query(edition_id)
+        with new_session() as db:
+            total = db.scalar(select(func.count()).select_from(query.subquery()))
+            rows = db.execute(query.order_by(SUBMISSIONS.c.in_review_since.asc().nulls_last(),
+                                             GMINY.c.name, SUBMISSIONS.c.id)
+                              .limit(per_page)).all()
+        return queue_page.render(rows=rows, total=total)
+
+    @app.get("/answers/<int:submission_id>/<int:count>")
+    def answers(submission_id: int, count: int):
+        with new_session() as db:
+            rows = db.execute(select(ANSWERS.c.item_key, ANSWERS.c.value)
+                              .where(ANSWERS.c.submission_id == submission_id)
+                              .order_by(ANSWERS.c.item_key).limit(count)).all()
+        return answers_page.render(rows=rows, submission_id=submission_id, unit="zł",
+                                   token=secrets.token_urlsafe(32))
 
     @app.post("/items/<int:count>")
     def save(count: int):

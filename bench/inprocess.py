@@ -1,4 +1,4 @@
-"""In-process checks on the section page: SQL statements per request, and a cProfile run."""
+"""In-process checks on the measured pages: SQL statements per request, and cProfile runs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pstats
 from pathlib import Path
 
 from http_load import multipart, scrape_form
-from scenarios import largest_section, section_path, smallest_section
+from scenarios import largest_section, review_path, section_path, smallest_section
 from scratch import PASSWORD, Fixture, portal_app
 from sqlalchemy import event
 
@@ -31,11 +31,12 @@ class _Statements:
         self.seen.append(" ".join(statement.split())[:160])
 
 
-def _client(fixture: Fixture, upload_folder: Path):
+def _client(fixture: Fixture, upload_folder: Path, account: str | None = None):
     app = portal_app(fixture.url, upload_folder)
     app.config["WTF_CSRF_ENABLED"] = False  # the token check reads no database
     client = app.test_client()
-    response = client.post("/login", data={"email": fixture.official, "password": PASSWORD})
+    response = client.post("/login", data={"email": account or fixture.official,
+                                           "password": PASSWORD})
     if response.status_code != 302:
         raise RuntimeError(f"in-process login answered {response.status_code}")
     return app, client
@@ -70,6 +71,53 @@ def count_queries(fixture: Fixture, upload_folder: Path) -> dict:
                               "statements": statements.seen}
     engine.dispose()
     return result
+
+
+def _count_get(app, client, path: str) -> dict:
+    client.get(path)  # first visit fills the process caches
+    with _Statements(app.extensions["portal_engine"]) as statements:
+        status = client.get(path).status_code
+    return {"path": path, "status": status, "queries": len(statements.seen),
+            "statements": statements.seen}
+
+
+def count_queue_queries(fixture: Fixture, upload_folder: Path) -> dict:
+    """Statements of one GET of the review queue's first page, as the bench reviewer."""
+    app, client = _client(fixture, upload_folder, fixture.reviewer)
+    result = _count_get(app, client, "/review/")
+    app.extensions["portal_engine"].dispose()
+    return result
+
+
+def count_review_queries(fixture: Fixture, upload_folder: Path) -> dict:
+    """Statements of one GET of the review page: a one-section and a complete submission."""
+    app, client = _client(fixture, upload_folder, fixture.reviewer)
+    result = {label: _count_get(app, client, review_path(submission_id))
+              for label, submission_id in (("small", fixture.review_small_id),
+                                           ("full", fixture.review_full_id))}
+    app.extensions["portal_engine"].dispose()
+    return result
+
+
+def profile_review(fixture: Fixture, upload_folder: Path, out: Path, repeat: int = 20) -> str:
+    """cProfile of `repeat` GETs of the review queue and of the full submission's review page."""
+    _app, client = _client(fixture, upload_folder, fixture.reviewer)
+    paths = ["/review/", review_path(fixture.review_full_id)]
+    text = io.StringIO()
+    for path in paths:
+        client.get(path)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(repeat):
+            client.get(path)
+        profiler.disable()
+        stats = pstats.Stats(profiler, stream=text).strip_dirs()
+        text.write(f"== {repeat} GET of {path}, by cumulative time ==\n")
+        stats.sort_stats("cumulative").print_stats(35)
+        text.write("== by own time ==\n")
+        stats.sort_stats("tottime").print_stats(20)
+    out.write_text(text.getvalue())
+    return text.getvalue()
 
 
 def profile(fixture: Fixture, upload_folder: Path, out: Path, repeat: int = 50) -> str:

@@ -24,11 +24,13 @@ import http_load
 import inprocess
 import scratch
 import servers
+from review_data import QUEUE_SIZE, SMALL_QUEUE
 from scenarios import SCENARIOS, Scenario
 
 RESULTS = Path(__file__).resolve().parent / "results"
 GOAL_RATIO = 0.5
 MAX_QUERIES = 10
+MAX_REVIEW_QUERIES = 12
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,18 @@ def run_backend(name: str, url: str, folder: Path, settings: Settings, deadline:
     uploads.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     fixture = scratch.prepare(url, uploads)
-    print(f"[{name}] scratch data ready in {time.monotonic() - started:.1f} s", flush=True)
+    queue_small = inprocess.count_queue_queries(fixture, uploads)
+    added = scratch.grow_queue(fixture, uploads)
+    print(f"[{name}] scratch data ready in {time.monotonic() - started:.1f} s "
+          f"({added} submissions added to the queue)", flush=True)
     queries = inprocess.count_queries(fixture, uploads)
+    review = {"queue_small": queue_small,
+              "queue_full": inprocess.count_queue_queries(fixture, uploads),
+              **inprocess.count_review_queries(fixture, uploads)}
     if profile:
         top = inprocess.profile(fixture, uploads, RESULTS / f"profile-{name}.txt")
+        print("\n".join(top.splitlines()[:60]))
+        top = inprocess.profile_review(fixture, uploads, RESULTS / f"profile-review-{name}.txt")
         print("\n".join(top.splitlines()[:60]))
     scenarios = {}
     with contextlib.ExitStack() as stack:
@@ -127,7 +137,7 @@ def run_backend(name: str, url: str, folder: Path, settings: Settings, deadline:
             scenarios[scenario.name] = run_scenario(scenario, fixture, ports, settings, deadline)
             print(f"[{name}] {scenario.name}: done", flush=True)
     return {"url": url.split("@")[-1], "queries": _query_summary(queries),
-            "scenarios": scenarios}
+            "review_queries": _review_summary(review), "scenarios": scenarios}
 
 
 def _query_summary(queries: dict) -> dict:
@@ -138,8 +148,15 @@ def _query_summary(queries: dict) -> dict:
             "goal_met": answered and small["queries"] == large["queries"] <= MAX_QUERIES}
 
 
+def _review_summary(review: dict) -> dict:
+    pairs = ((review["queue_small"], review["queue_full"]), (review["small"], review["full"]))
+    ok = all(a["status"] == b["status"] == 200
+             and a["queries"] == b["queries"] <= MAX_REVIEW_QUERIES for a, b in pairs)
+    return {**review, "goal_met": ok}
+
+
 def print_report(report: dict) -> None:
-    line = "{:<11} {:<13} {:>10} {:>10} {:>6} {:>9} {:>9} {:>5}  {}"
+    line = "{:<11} {:<17} {:>10} {:>10} {:>6} {:>9} {:>9} {:>5}  {}"
     print()
     print(line.format("database", "scenario", "portal r/s", "floor r/s", "ratio",
                       "p50 ms", "floor p50", "fail", "goal ≥ 0.5"))
@@ -158,6 +175,12 @@ def print_report(report: dict) -> None:
               f"{q['largest']['queries']}; per save = {q['largest_post']['queries']} "
               f"({q['largest_post']['writes']} writes) -> "
               f"{'met' if q['goal_met'] else 'MISSED'} (equal, ≤ {MAX_QUERIES})")
+        r = data["review_queries"]
+        print(f"{backend}: SQL per review queue GET: {SMALL_QUEUE} submissions = "
+              f"{r['queue_small']['queries']}, {QUEUE_SIZE} = {r['queue_full']['queries']}; "
+              f"per review page GET: one section = {r['small']['queries']}, complete = "
+              f"{r['full']['queries']} -> {'met' if r['goal_met'] else 'MISSED'} "
+              f"(equal, ≤ {MAX_REVIEW_QUERIES})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             report["backends"][name] = run_backend(name, url, folder, settings, deadline,
                                                    args.profile)
     report["goal_met"] = all(
-        data["queries"]["goal_met"] and all(s["goal_met"] for s in data["scenarios"].values())
+        data["queries"]["goal_met"] and data["review_queries"]["goal_met"]
+        and all(s["goal_met"] for s in data["scenarios"].values())
         for data in report["backends"].values())
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False))

@@ -11,7 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from http_load import Call, Client, multipart, scrape_form
+from review_data import REVIEWER
 from scratch import OFFICIAL, Fixture
+
+from portal.review.queue import PER_PAGE
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ def section_path(fixture: Fixture, key: str) -> str:
 
 def floor_path(fixture: Fixture) -> str:
     return f"/items/{fixture.sections[largest_section(fixture)]}"
+
+
+def review_path(submission_id: int) -> str:
+    return f"/review/submissions/{submission_id}"
 
 
 def _visit(client: Client, path: str) -> str:
@@ -71,5 +78,21 @@ SCENARIOS = [
         "saving the largest section unchanged: _revisions + CSRF from the GET, expects 302",
         portal=lambda c, fx: _resave(c, section_path(fx, largest_section(fx)), "section-form"),
         floor=lambda c, fx: _resave(c, floor_path(fx), None),
+    ),
+    Scenario(
+        "review queue GET",
+        f"the first page of the review queue ({PER_PAGE} rows of 2,477, default sort) as a "
+        "reviewer",
+        portal=lambda c, fx: _get(c, "/review/"),
+        floor=lambda c, fx: _get(c, f"/queue/{fx.edition_id}/{PER_PAGE}"),
+        account=REVIEWER,
+    ),
+    Scenario(
+        "review page GET",
+        "the review page of a complete submission (flags, last year's values, peers) as its "
+        "assigned reviewer",
+        portal=lambda c, fx: _get(c, review_path(fx.review_full_id)),
+        floor=lambda c, fx: _get(c, f"/answers/{fx.review_full_id}/{fx.review_rows}"),
+        account=REVIEWER,
     ),
 ]

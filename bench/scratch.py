@@ -1,4 +1,4 @@
-"""Scratch databases for the benchmark: migrated, with the demo data and one filled submission."""
+"""Scratch databases for the benchmark: migrated, demo data, one filled draft, a full queue."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import floor_app
+import review_data
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, select, text
@@ -28,6 +29,11 @@ class Fixture:
     submission_id: int
     sections: dict[str, int]  # section key -> number of items, in questionnaire order
     official: str
+    reviewer: str
+    review_full_id: int  # the review page measured: complete answers, assigned to `reviewer`
+    review_small_id: int  # one section answered (the SQL count must not depend on the size)
+    review_rows: int  # answers the review page of review_full_id shows
+    edition_id: int
 
 
 def sqlite_url(folder: Path) -> str:
@@ -48,7 +54,11 @@ def reset_postgres(url: str) -> None:
 
 
 def prepare(url: str, upload_folder: Path) -> Fixture:
-    """Migrate, load the demo data, fill the official's submission and the floor's table."""
+    """Migrate, load the demo data, fill the official's submission and the floor's table.
+
+    The review queue holds review_data.SMALL_QUEUE submissions; grow_queue() fills it up.
+    """
+    review_data.require_gus_files()
     config = Config(str(ROOT / "alembic.ini"))
     config.attributes["url"] = url
     command.upgrade(config, "head")
@@ -56,6 +66,27 @@ def prepare(url: str, upload_folder: Path) -> Fixture:
     app = portal_app(url, upload_folder)
     with app.app_context():
         return _fill(url)
+
+
+def grow_queue(fixture: Fixture, upload_folder: Path) -> int:
+    """Every gmina of the register submitted: review_data.QUEUE_SIZE in the queue."""
+    from portal.auth.services import find_user_by_email
+    from portal.db import session
+    from portal.editions.services import current_edition
+
+    app = portal_app(fixture.url, upload_folder)
+    with app.app_context():
+        official = find_user_by_email(fixture.official)
+        added = review_data.fill_queue(current_edition(), review_data.QUEUE_SIZE,
+                                       find_user_by_email(fixture.reviewer).id,
+                                       exclude=official.gmina_id)
+        session.commit()
+        if session.get_bind().dialect.name == "postgresql":
+            # Autovacuum would analyse the bulk-loaded tables in a while; without statistics
+            # the planner picks nested loops that make the queue 6x slower, floor and portal.
+            session.execute(text("ANALYZE"))
+            session.commit()
+    return added
 
 
 def portal_app(url: str, upload_folder: Path):
@@ -69,8 +100,9 @@ def _fill(url: str) -> Fixture:
     from portal.db import session
     from portal.demo import load_demo
     from portal.editions.services import current_edition
+    from portal.review.page import build_review
     from portal.submissions import services
-    from portal.submissions.models import Answer
+    from portal.submissions.models import Answer, Submission
 
     load_demo()
     session.commit()
@@ -85,7 +117,13 @@ def _fill(url: str) -> Fixture:
     session.commit()
     questionnaire = services.definition_of(submission)
     sections = {section.key: len(section.items) for section in questionnaire.sections}
-    return Fixture(url, submission.id, sections, OFFICIAL)
+    review_data.import_registry()
+    review = review_data.prepare_review(edition, user.gmina_id, questionnaire)
+    session.commit()
+    rows = len(build_review(session.get(Submission, review.full_submission_id),
+                            with_flags=False).rows)
+    return Fixture(url, submission.id, sections, OFFICIAL, review.reviewer,
+                   review.full_submission_id, review.small_submission_id, rows, edition.id)
 
 
 def _bench_official():

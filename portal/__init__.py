@@ -66,6 +66,9 @@ def _select_locale() -> str:
 def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    from portal.core.i18n import template_gettext, template_ngettext
+
+    app.jinja_env.globals.update(gettext=template_gettext, ngettext=template_ngettext)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Zaloguj się, aby zobaczyć tę stronę.")

@@ -12,9 +12,18 @@ from wtforms import Field, StringField
 
 from portal.questionnaires.definition import Bound, Item
 from portal.questionnaires.itemtype import InvalidAnswer, ItemType, Json, current_locale
-from portal.questionnaires.numbers import NumberFormatError, format_number, parse_number, quantize
+from portal.questionnaires.numbers import (
+    MAX_INPUT_LENGTH,
+    MAX_INTEGER_DIGITS,
+    NumberFormatError,
+    format_number,
+    parse_number,
+    quantize,
+)
 
 _BOUND_KEYS = frozenset({"min", "max", "soft_min", "soft_max"})
+# How to_json writes a non-negative number; read back without the locale-aware parser.
+_STORED = re.compile(r"(\d+)(?:\.\d+)?", re.ASCII)
 
 
 class NumberType(ItemType):
@@ -39,6 +48,16 @@ class NumberType(ItemType):
         if _fraction_digits(number) > places:
             raise InvalidAnswer(self.places_message(places))
         return self.canonical(number, places)
+
+    def from_json(self, data: Json, item: Item) -> Decimal | int | None:
+        # Pages read ~100 stored numbers per request; parse() would look up the locale for each.
+        if isinstance(data, str) and len(data) <= MAX_INPUT_LENGTH:
+            match = _STORED.fullmatch(data)
+            if match is not None and len(match[1].lstrip("0")) <= MAX_INTEGER_DIGITS:
+                number, places = Decimal(data), self._places(item)
+                if _fraction_digits(number) <= places:
+                    return self.canonical(number, places)
+        return self.parse(data, item)
 
     def _read(self, raw: object) -> Decimal | None:
         if isinstance(raw, Decimal | int) and not isinstance(raw, bool):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import joinedload
 
 from portal.db import session
@@ -175,9 +175,13 @@ def _add_context_and_flags(data: ReviewData, locale: str) -> None:
     submission = data.submission
     data.previous = latest_snapshot(submission.gmina_id, before_year=submission.edition.year)
     previous_values = data.previous.values if data.previous is not None else {}
-    peer_bands, populations = _peer_bands(submission, data.questionnaire)
-    data.population = populations.get(submission.gmina_id)
     stored = {key: answer.value for key, answer in data.answers.items()}
+    per_capita_keys = _per_capita_keys(data.questionnaire)
+    # Only the bands a flag can use: this gmina's type, items shown with a number.
+    wanted = {row.item.key for row in data.rows if row.item.key in per_capita_keys
+              and flags.as_number(stored.get(row.item.key)) is not None}
+    peer_bands, populations = _peer_bands(submission, wanted)
+    data.population = populations.get(submission.gmina_id)
     labels = {key: item.label.get(locale) for key, item in data.questionnaire.items_by_key.items()}
     parts = flags.parts_flags(stored, labels)
     kind = submission.gmina.kind
@@ -192,7 +196,7 @@ def _add_context_and_flags(data: ReviewData, locale: str) -> None:
                 change = flags.change_flag(previous_values[key], value)
                 if change:
                     row.flags.append(change)
-        if key in _per_capita_keys(data.questionnaire):
+        if key in per_capita_keys:
             population = data.population.total if data.population else None
             flag = flags.percentile_flag(value, population, peer_bands.get((kind, key)))
             if flag:
@@ -219,28 +223,73 @@ def _per_capita_keys(questionnaire: Questionnaire) -> frozenset[str]:
                      if item.type == "money" or key in flags.PER_CAPITA_COUNTS)
 
 
-def _peer_bands(submission: Submission, questionnaire: Questionnaire
+# Percentile bands per (edition, gmina type, items), computed from the peers' answers. They
+# only change when a peer is submitted, returned, approved or reopened (each bumps the
+# submission's lock_version) or population is imported, so a one-row fingerprint of that state
+# tells whether the bands computed earlier in this process still hold.
+_BANDS_CACHE: dict[tuple, dict[tuple[int, str], flags.Band]] = {}
+_BANDS_CACHE_SIZE = 64
+# Returned submissions are being corrected (their answers change without a status change), so
+# the bands compare with submitted and approved ones only.
+PEER_STATES = (State.SUBMITTED, State.APPROVED)
+
+
+def _peer_bands(submission: Submission, keys: set[str]
                 ) -> tuple[dict[tuple[int, str], flags.Band], dict[int, Population]]:
-    """Per-capita percentile bands of the edition's submitted gminy, by type: two queries."""
-    keys = _per_capita_keys(questionnaire)
+    """Per-capita percentile bands of `keys` among the edition's submitted gminy of the
+    submission's type (the only bands its flags compare with), and the gmina's population.
+
+    Two queries when the bands are cached in this process, three when they are (re)computed.
+    """
+    kind = submission.gmina.kind
     peers = (select(Submission.gmina_id)
+             .join(Gmina, Gmina.id == Submission.gmina_id)
              .where(Submission.edition_id == submission.edition_id,
-                    Submission.status != State.DRAFT))
+                    Submission.status.in_(PEER_STATES), Gmina.kind == kind))
+    peer_versions = (select(Submission.id, Submission.lock_version, Submission.submitted_at)
+                     .join(Gmina, Gmina.id == Submission.gmina_id)
+                     .where(Submission.edition_id == submission.edition_id,
+                            Submission.status.in_(PEER_STATES), Gmina.kind == kind)
+                     .subquery())
+    state = session.execute(select(
+        select(func.count()).select_from(peer_versions).scalar_subquery(),
+        select(func.coalesce(func.sum(peer_versions.c.lock_version), 0)).scalar_subquery(),
+        select(func.coalesce(func.sum(peer_versions.c.id), 0)).scalar_subquery(),
+        select(func.max(peer_versions.c.submitted_at)).scalar_subquery(),
+        select(func.count(Population.id)).scalar_subquery(),
+        select(func.max(Population.imported_at)).scalar_subquery(),
+    )).one()
+    cache_key = (submission.edition_id, kind, frozenset(keys), tuple(map(str, state)))
+    bands = _BANDS_CACHE.get(cache_key)
+    if bands is not None:
+        return bands, _populations([submission.gmina_id], submission.edition.year)
+    populations = _populations(peers.union(select(literal(submission.gmina_id))),
+                               submission.edition.year)
+    bands = _compute_bands(submission, keys, populations)
+    if len(_BANDS_CACHE) >= _BANDS_CACHE_SIZE:
+        _BANDS_CACHE.clear()
+    _BANDS_CACHE[cache_key] = bands
+    return bands, populations
+
+
+def _compute_bands(submission: Submission, keys: set[str],
+                   populations: dict[int, Population]) -> dict[tuple[int, str], flags.Band]:
+    kind = submission.gmina.kind
     rows = session.execute(
-        select(Answer.item_key, Answer.value, Submission.gmina_id, Gmina.kind)
+        select(Answer.item_key, Answer.value, Submission.gmina_id)
         .join(Submission, Submission.id == Answer.submission_id)
         .join(Gmina, Gmina.id == Submission.gmina_id)
         .where(Submission.edition_id == submission.edition_id,
-               Submission.status != State.DRAFT, Answer.item_key.in_(keys))
+               Submission.status.in_(PEER_STATES), Gmina.kind == kind,
+               Answer.item_key.in_(keys))
     ).all()
-    populations = _populations(peers, submission.edition.year)
     per_capita: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
-    for key, value, gmina_id, kind in rows:
+    for key, value, gmina_id in rows:
         number = flags.as_number(value)
         population = populations.get(gmina_id)
         if number is not None and population is not None and population.total:
             per_capita[(kind, key)].append(number / population.total)
-    return flags.bands(per_capita), populations
+    return flags.bands(per_capita)
 
 
 def _populations(gmina_ids, year: int) -> dict[int, Population]:

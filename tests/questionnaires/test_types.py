@@ -249,3 +249,20 @@ def test_calculated_value_is_rounded_half_up_to_its_type(items):
     assert item_type(item).parse(Decimal("2.345"), item) == Decimal("2.35")
     assert item_type(item).to_json(Decimal("2.35"), item) == "2.35"
     assert item_type(item).build_field(item, "pl") is None
+
+
+@pytest.mark.parametrize("stored", ["0", "1250", "1250.5", "1250.50", "007.10", "0.125",
+                                    "-3.50", "1e5", "1,5", "12.", "1234567890123456789", ""])
+@pytest.mark.parametrize("key", ["count", "ratio", "cost", "loss", "share"])
+def test_reading_a_stored_number_gives_what_parsing_it_gives(make_questionnaire, stored, key):
+    item = make_questionnaire(ITEMS).item(key)
+    kind = item_type(item)
+
+    def outcome(read):
+        try:
+            value = read(stored, item)
+        except InvalidAnswer as error:
+            return type(error)
+        return value, str(value), type(value)
+
+    assert outcome(kind.from_json) == outcome(kind.parse)

@@ -1,0 +1,46 @@
+"""Template gettext with the request's translations looked up once per request and locale.
+
+Flask-Babel's template callables resolve the domain, the locale and its catalogue again on every
+`_()` (about 15 µs each); the review page calls `_()` about a thousand times. These do the same
+with the catalogue kept on `g`, checked against the current locale (so `force_locale` still
+switches language), and format exactly as Jinja's new-style gettext does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+
+def translations():
+    """The current locale's catalogue, looked up once per request (and per forced locale)."""
+    locale = get_locale()
+    if locale is None:  # outside a request: Flask-Babel's null translations
+        return get_translations()
+    cached = g.get("_portal_translations")
+    if cached is None or cached[0] is not locale:
+        cached = g._portal_translations = (locale, get_translations())
+    return cached[1]
+
+
+@pass_context
+def template_gettext(context: Context, string: str, **variables: Any) -> str:
+    text = translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables  # always a format string, as in Jinja's new-style gettext
+
+
+@pass_context
+def template_ngettext(context: Context, singular: str, plural: str, num: int,
+                      **variables: Any) -> str:
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables
