@@ -18,7 +18,7 @@ install: $(STAMP) translations
 
 # Compiled catalogs (.mo) are build products; the .po sources are in git.
 translations: $(STAMP)
-	@if [ -d portal/translations ]; then $(BIN)/pybabel compile -q -d portal/translations; fi
+	@if [ -d portal/translations ]; then $(BIN)/pybabel compile -d portal/translations >/dev/null; fi
 
 migrate: install
 	$(BIN)/alembic upgrade head
