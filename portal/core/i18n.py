@@ -33,6 +33,8 @@ def template_gettext(context: Context, string: str, **variables: Any) -> str:
     text = translations().ugettext(string)
     if context.eval_ctx.autoescape:
         text = Markup(text)
+    if not variables and "%" not in text:
+        return text  # nothing to format: skip the costly Markup.__mod__
     return text % variables  # always a format string, as in Jinja's new-style gettext
 
 
