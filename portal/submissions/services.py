@@ -278,14 +278,13 @@ def form_base(answers: dict[str, Answer], keys: list[str]) -> dict[str, list]:
 
 def save_section(submission: Submission, section: Section, values: dict[str, Any],
                  base: dict[str, list], *, actor, now: datetime | None = None,
-                 force_keys: frozenset[str] = frozenset(),
                  answers: dict[str, Answer | Row] | None = None) -> int:
     """Store the section's values as the draft; returns how many answers changed.
 
     `base` is `form_base()` as the form was rendered. A field the user left as it was is not
     written (a colleague's newer value stays). If the user changed an item that someone else
-    also changed since, nothing is saved and StaleSection names the items. Items in
-    `force_keys` were shown to the user as conflicts and are saved deliberately. `answers` is
+    also changed since, nothing is saved and StaleSection names the items (the page then signs
+    the current revisions, so saving again after seeing them is deliberate). `answers` is
     `answer_rows()` (or `answers_by_key()`) when the caller has read them in this transaction.
     """
     now = now or utcnow()
@@ -296,7 +295,7 @@ def save_section(submission: Submission, section: Section, values: dict[str, Any
         answers = answer_rows(submission)
     changes = _planned_changes(questionnaire, section, values, answers, base)
     _refuse_unqueried(submission, questionnaire, list(changes))
-    conflicts = _conflicts(changes, answers, base, force_keys)
+    conflicts = _conflicts(changes, answers, base)
     if conflicts:
         raise StaleSection(conflicts)
     stored = _answers_to_change(submission, list(changes))
@@ -333,9 +332,9 @@ def _planned_changes(questionnaire: Questionnaire, section: Section, values: dic
 
 
 def _conflicts(changes: dict[str, Any], answers: dict[str, Answer | Row],
-               base: dict[str, list], force_keys: frozenset[str]) -> list[Conflict]:
-    stale = [key for key in changes if key not in force_keys
-             and base.get(key, [0])[0] != (answers[key].revision if key in answers else 0)]
+               base: dict[str, list]) -> list[Conflict]:
+    stale = [key for key in changes
+             if base.get(key, [0])[0] != (answers[key].revision if key in answers else 0)]
     # Only conflicts name who changed the answers: their names in one query, when needed.
     ids = {answers[key].updated_by_id for key in stale if key in answers} - {None}
     names = dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()
