@@ -122,12 +122,8 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
-        field_index = data.count(b";", line_start, exc.start)
-        header = _header_names(data)
-        column = header[field_index] if field_index < len(header) else ""
-        if _decodes_as_cp1250(data):
+        line, column, cp1250 = undecodable_at(data, exc, ";")
+        if cp1250:
             message = _(
                 "Plik nie jest zapisany w UTF-8 (prawdopodobnie Windows-1250). Użyj oryginalnego "
                 "pliku GUS albo zapisz go ponownie jako UTF-8."
@@ -137,14 +133,19 @@ def decode(data: bytes) -> str:
         raise ImportFailed([ImportIssue(line, column, message)]) from exc
 
 
-def _header_names(data: bytes) -> list[str]:
-    """Column names of a file that failed to decode, for the error message only."""
-    line = data.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf")
+def undecodable_at(data: bytes, exc: UnicodeDecodeError, delimiter: str) -> tuple[int, str, bool]:
+    """Where a file stopped decoding as UTF-8: (line, column name, looks like Windows-1250)."""
+    line_start = data.rfind(b"\n", 0, exc.start) + 1
+    line = data.count(b"\n", 0, exc.start) + 1
+    header = data.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf")
     try:
-        text = line.decode("utf-8")
+        header_text = header.decode("utf-8")
     except UnicodeDecodeError:
-        text = line.decode("cp1250", "replace")
-    return [name.strip().strip('"') for name in text.split(";")]
+        header_text = header.decode("cp1250", "replace")
+    names = [name.strip().strip('"') for name in header_text.split(delimiter)]
+    index = data.count(delimiter.encode(), line_start, exc.start)
+    column = names[index] if index < len(names) else ""
+    return line, column, _decodes_as_cp1250(data)
 
 
 def _decodes_as_cp1250(data: bytes) -> bool:

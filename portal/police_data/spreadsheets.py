@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
-from portal.municipalities.gus_files import ImportFailed, ImportIssue
+from portal.municipalities.gus_files import ImportFailed, ImportIssue, undecodable_at
 
 MAX_FILE_BYTES = 30 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -113,15 +113,9 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
-        header = data.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf")
-        header_text = header.decode("cp1250", "replace")
-        delimiter = sniff_delimiter(header_text).encode()
-        names = [name.strip().strip('"') for name in header_text.split(delimiter.decode())]
-        index = data.count(delimiter, line_start, exc.start)
-        column = names[index] if index < len(names) else ""
-        if _decodes_as_cp1250(data):
+        header = data.split(b"\n", 1)[0].decode("cp1250", "replace")
+        line, column, cp1250 = undecodable_at(data, exc, sniff_delimiter(header))
+        if cp1250:
             message = _(
                 "Plik nie jest zapisany w UTF-8 (prawdopodobnie Windows-1250, jak zapisuje Excel "
                 "„CSV (rozdzielany przecinkami)”). Zapisz go jako „CSV UTF-8” albo jako .xlsx."
@@ -129,14 +123,6 @@ def decode(data: bytes) -> str:
         else:
             message = _("Plik nie jest zapisany w UTF-8. Zapisz go jako „CSV UTF-8”.")
         raise ImportFailed([ImportIssue(line, column, message)]) from exc
-
-
-def _decodes_as_cp1250(data: bytes) -> bool:
-    try:
-        data.decode("cp1250")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _too_many_rows() -> ImportFailed:
