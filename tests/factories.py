@@ -65,3 +65,31 @@ def open_edition_2018(*, opens_on: date | None = None, closes_on: date | None = 
 
 def login(client, user, password: str = PASSWORD):
     return client.post("/login", data={"email": user.email, "password": password})
+
+
+def made_up_gminy(n: int, *, voivodeship_code: str = "98", names: str = "Gmina testowa {i:02d}"):
+    """`n` made-up gminy (kinds 1..3 in turn) in a new test powiat, each with 2018 population
+    5,000 + 1,000 × i; the voivodeship is created on first use."""
+    from portal.municipalities.models import Gmina, Population, Powiat, Voivodeship
+
+    voivodeship = session.scalar(select(Voivodeship).where(Voivodeship.code == voivodeship_code))
+    if voivodeship is None:
+        voivodeship = Voivodeship(code=voivodeship_code, name=f"TESTOWE {voivodeship_code}")
+        session.add(voivodeship)
+        session.flush()
+    powiat = Powiat(code=f"{voivodeship_code}{n % 100:02d}", name=f"powiat testowy {n}",
+                    voivodeship_id=voivodeship.id)
+    session.add(powiat)
+    session.flush()
+    created = []
+    for i in range(n):
+        kind = i % 3 + 1
+        teryt6 = f"{powiat.code}{i:02d}"
+        created.append(Gmina(teryt6=teryt6, teryt7=f"{teryt6}{kind}", name=names.format(i=i),
+                             kind=kind, powiat_id=powiat.id))
+    session.add_all(created)
+    session.flush()
+    session.add_all(Population(gmina_id=g.id, year=2018, total=5000 + 1000 * i)
+                    for i, g in enumerate(created))
+    session.flush()
+    return created

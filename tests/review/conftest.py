@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from portal.db import session
 from portal.review import notify
@@ -126,26 +126,9 @@ def post_decision(client, submission, action: str, lock: int | None = None, **da
 def many_submissions(edition, n: int, *, voivodeship_code: str = "98", answers=None,
                      status: str = "submitted") -> list[Submission]:
     """`n` made-up gminy (kinds 1..3 in turn) with a submitted questionnaire and population."""
-    from portal.municipalities.models import Gmina, Population, Powiat, Voivodeship
-
-    voivodeship = session.scalar(select(Voivodeship).where(Voivodeship.code == voivodeship_code))
-    if voivodeship is None:
-        voivodeship = Voivodeship(code=voivodeship_code, name=f"TESTOWE {voivodeship_code}")
-        session.add(voivodeship)
-        session.flush()
-    powiat = Powiat(code=f"{voivodeship_code}{n % 100:02d}", name=f"powiat testowy {n}",
-                    voivodeship_id=voivodeship.id)
-    session.add(powiat)
-    session.flush()
     created = []
-    for i in range(n):
-        kind = i % 3 + 1
-        teryt6 = f"{powiat.code}{i:02d}"
-        gmina = Gmina(teryt6=teryt6, teryt7=f"{teryt6}{kind}", name=f"Gmina testowa {n}-{i:02d}",
-                      kind=kind, powiat_id=powiat.id)
-        session.add(gmina)
-        session.flush()
-        session.add(Population(gmina_id=gmina.id, year=2018, total=5000 + 1000 * i))
+    for gmina in factories.made_up_gminy(n, voivodeship_code=voivodeship_code,
+                                         names=f"Gmina testowa {n}-{{i:02d}}"):
         submission = Submission(edition_id=edition.id, gmina_id=gmina.id, status="draft")
         session.add(submission)
         session.flush()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import copy
 from datetime import date
 
-from sqlalchemy import select
-
 from portal.db import session, utcnow
-from portal.municipalities.models import Gmina, Population, Powiat, Voivodeship
+from portal.municipalities.models import Gmina
 from portal.police_data.models import CrimeStat, PoliceImportBatch, ThreatMapStat
 from portal.review.models import SubmissionSnapshot
 from portal.submissions.models import Submission
+from tests import factories
 from tests.sample_2018 import COMPLETE_2018
 
 START, END = date(2018, 1, 1), date(2018, 12, 31)
@@ -41,29 +40,11 @@ def gminy(n: int, *, code: str = "97", approved: int | None = None, police: bool
           edition=None) -> list[Gmina]:
     """`n` made-up gminy (kinds 1..3 in turn) with population; the first `approved` (default
     all) have an approved snapshot of `answers(i)` when `edition` is given."""
-    voivodeship = session.scalar(select(Voivodeship).where(Voivodeship.code == code))
-    if voivodeship is None:
-        voivodeship = Voivodeship(code=code, name=f"TESTOWE {code}")
-        session.add(voivodeship)
-        session.flush()
-    powiat = Powiat(code=f"{code}{n % 100:02d}", name=f"powiat testowy {n}",
-                    voivodeship_id=voivodeship.id)
-    session.add(powiat)
-    session.flush()
+    created = factories.made_up_gminy(n, voivodeship_code=code)
     crime_batch = batch("crime") if police else None
     kmzb_batch = batch("kmzb") if police else None
-    created = []
-    for i in range(n):
-        kind = i % 3 + 1
-        teryt6 = f"{powiat.code}{i:02d}"
-        g = Gmina(teryt6=teryt6, teryt7=f"{teryt6}{kind}", name=f"Gmina testowa {i:02d}",
-                  kind=kind, powiat_id=powiat.id)
-        session.add(g)
-        created.append(g)
-    session.flush()
     for i, g in enumerate(created):
         pop = 5000 + 1000 * i
-        session.add(Population(gmina_id=g.id, year=2018, total=pop))
         if police:
             crimes = pop * (10 + i % 7) // 1000
             session.add(CrimeStat(batch_id=crime_batch.id, gmina_id=g.id, period_start=START,
