@@ -19,9 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, insert, select, text
+from scratch import migrate, reset_postgres
+from sqlalchemy import insert, select
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,23 +43,6 @@ def main() -> None:
             reset_postgres(url)
         migrate(url)
         run(url, Path(folder))
-
-
-def reset_postgres(url: str) -> None:
-    name = make_url(url).database or ""
-    if "bench" not in name and "scratch" not in name:
-        sys.exit(f"refusing to wipe database {name!r}: its name must contain 'bench' or 'scratch'")
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-def migrate(url: str) -> None:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.attributes["url"] = url
-    command.upgrade(config, "head")
 
 
 def run(url: str, folder: Path) -> None:

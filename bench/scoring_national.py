@@ -21,9 +21,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, insert, select, text
+from scratch import migrate, reset_postgres
+from sqlalchemy import insert, select, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,21 +46,8 @@ def main() -> None:
         url = args.url or f"sqlite:///{Path(folder) / 'scoring_bench.db'}"
         if args.url:
             reset_postgres(url)
-        config = Config(str(ROOT / "alembic.ini"))
-        config.attributes["url"] = url
-        command.upgrade(config, "head")
+        migrate(url)
         run(url, Path(folder), args.draws)
-
-
-def reset_postgres(url: str) -> None:
-    name = make_url(url).database or ""
-    if "bench" not in name and "scratch" not in name:
-        sys.exit(f"refusing to wipe database {name!r}: its name must contain 'bench' or 'scratch'")
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def run(url: str, folder: Path, draws: int) -> None:

@@ -53,15 +53,20 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def migrate(url: str) -> None:
+    """Bring a scratch database to the latest Alembic revision."""
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["url"] = url
+    command.upgrade(config, "head")
+
+
 def prepare(url: str, upload_folder: Path) -> Fixture:
     """Migrate, load the demo data, fill the official's submission and the floor's table.
 
     The review queue holds review_data.SMALL_QUEUE submissions; grow_queue() fills it up.
     """
     review_data.require_gus_files()
-    config = Config(str(ROOT / "alembic.ini"))
-    config.attributes["url"] = url
-    command.upgrade(config, "head")
+    migrate(url)
     floor_app.install(url)
     app = portal_app(url, upload_folder)
     with app.app_context():
