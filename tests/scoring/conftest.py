@@ -7,6 +7,7 @@ import pytest
 
 from portal.scoring.methodology import parse_methodology
 from portal.scoring.table import Table
+from tests import factories
 
 SOURCES = ("crimes", "population", "detected", "ascertained", "cameras", "spend", "guard")
 
@@ -84,3 +85,14 @@ def table():
 def make_table():
     """gmina_table(n, seed, **column overrides) as a fixture."""
     return gmina_table
+
+
+# The database-backed scoring tests (services, objections, pages) share these.
+@pytest.fixture
+def edition():
+    return factories.open_edition_2018()
+
+
+@pytest.fixture
+def admin():
+    return factories.admin()

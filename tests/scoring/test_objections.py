@@ -22,16 +22,6 @@ TODAY = date(2019, 6, 1)
 
 
 @pytest.fixture
-def edition():
-    return factories.open_edition_2018()
-
-
-@pytest.fixture
-def admin():
-    return factories.admin()
-
-
-@pytest.fixture
 def kornik(edition, admin):
     """Kórnik approved through the review helpers, plus made-up approved gminy."""
     gmina = factories.pilot_gmina("302109")

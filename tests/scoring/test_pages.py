@@ -10,11 +10,6 @@ from tests.scoring import service_helpers as h
 
 
 @pytest.fixture
-def edition():
-    return factories.open_edition_2018()
-
-
-@pytest.fixture
 def run(edition):
     h.gminy(6, edition=edition)
     return services.start_run(edition, actor=None, draws=10)

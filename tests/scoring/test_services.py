@@ -12,20 +12,9 @@ from portal.review.models import SubmissionSnapshot
 from portal.scoring import results, services
 from portal.scoring.models import IndicatorResult, RankingEntry, RunStatus, ScoringRun
 from portal.scoring.services import RunRefused
-from tests import factories
 from tests.scoring import service_helpers as h
 
 TODAY = date(2019, 6, 1)
-
-
-@pytest.fixture
-def edition():
-    return factories.open_edition_2018()
-
-
-@pytest.fixture
-def admin():
-    return factories.admin()
 
 
 def _snapshot(entries: list[RankingEntry]) -> list[tuple]:
