@@ -17,6 +17,7 @@ from portal.questionnaires.evaluation import evaluate
 from portal.questionnaires.expression_runtime import Compare, Literal, Ref, truthy
 from portal.questionnaires.expressions import Expression, ExpressionError, parse_expression
 from portal.questionnaires.item_reader import Invalid, read_key, read_text
+from portal.questionnaires.storage import answers_from_json
 from portal.questionnaires.types import item_type
 
 log = logging.getLogger(__name__)
@@ -191,15 +192,9 @@ def advice_for(
 def expression_values(questionnaire: Questionnaire,
                       snapshot_values: Mapping[str, Any]) -> dict[str, object]:
     """Item key -> value as expressions see it, for relevant answers and calculated items."""
-    canonical = {}
-    for key, data in snapshot_values.items():
-        item = questionnaire.items_by_key.get(key)
-        if item is None:
-            continue  # an item of another version: nothing a rule may refer to
-        try:
-            canonical[key] = item_type(item).from_json(data, item)
-        except ValueError:
-            log.warning("snapshot value of %s cannot be read: %r", key, data)
+    canonical, problems = answers_from_json(questionnaire, snapshot_values)
+    for key, problem in problems.items():  # items of another version, unreadable data
+        log.warning("snapshot value of %s not used: %s", key, problem)
     evaluation = evaluate(questionnaire, canonical)
     return {key: item_type(questionnaire.item(key)).expression_value(value, questionnaire.item(key))
             for key, value in evaluation.values.items()}

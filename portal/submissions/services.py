@@ -19,6 +19,7 @@ from portal.editions.models import Edition, EditionStatus
 from portal.municipalities.models import Gmina
 from portal.questionnaires.definition import Questionnaire, Section
 from portal.questionnaires.evaluation import Evaluation, evaluate
+from portal.questionnaires.storage import answers_from_json
 from portal.questionnaires.types import ITEM_TYPES
 from portal.questionnaires.versions import definition_for
 from portal.review.models import SubmissionSnapshot
@@ -88,12 +89,14 @@ def answer_rows(submission: Submission) -> dict[str, Row]:
 
 def python_values(questionnaire: Questionnaire, answers: dict[str, Answer]) -> dict[str, Any]:
     """Stored JSON turned back into typed values (Decimal, date, ...) for known items only."""
-    values: dict[str, Any] = {}
-    for key, answer in answers.items():
-        item = questionnaire.items_by_key.get(key)
-        if item is None or answer.value is None:
-            continue
-        values[key] = ITEM_TYPES[item.type].from_json(answer.value, item)
+    stored = {key: answer.value for key, answer in answers.items() if answer.value is not None}
+    values, problems = answers_from_json(questionnaire, stored)
+    # Keys of other versions are skipped; a stored value of this version that no longer reads
+    # is a bug we must not paper over (a save would then overwrite it with an empty field).
+    malformed = {key: problem for key, problem in problems.items()
+                 if key in questionnaire.items_by_key}
+    if malformed:
+        raise ValueError(f"stored answers of submission do not read: {malformed}")
     return values
 
 
