@@ -62,6 +62,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="seconds for the whole run; later rounds are skipped past it")
     parser.add_argument("--profile", action="store_true",
                         help="also cProfile the largest section in-process")
+    parser.add_argument("--only", metavar="TEXT",
+                        help="only the scenarios whose name contains TEXT (e.g. 'section')")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
     return parser.parse_args(argv)
 
@@ -109,7 +111,7 @@ def run_scenario(scenario: Scenario, fixture: scratch.Fixture, ports: dict[str, 
 
 
 def run_backend(name: str, url: str, folder: Path, settings: Settings, deadline: float,
-                profile: bool) -> dict:
+                profile: bool, only: str | None = None) -> dict:
     uploads = folder / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -134,6 +136,8 @@ def run_backend(name: str, url: str, folder: Path, settings: Settings, deadline:
                  "floor": stack.enter_context(
                      servers.floor_server(url, RESULTS / f"{name}-floor.log"))}
         for scenario in SCENARIOS:
+            if only and only not in scenario.name:
+                continue
             scenarios[scenario.name] = run_scenario(scenario, fixture, ports, settings, deadline)
             print(f"[{name}] {scenario.name}: done", flush=True)
     return {"url": url.split("@")[-1], "queries": _query_summary(queries),
@@ -202,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, url in backends:
             folder = Path(tmp) / name
             report["backends"][name] = run_backend(name, url, folder, settings, deadline,
-                                                   args.profile)
+                                                   args.profile, args.only)
     report["goal_met"] = all(
         data["queries"]["goal_met"] and data["review_queries"]["goal_met"]
         and all(s["goal_met"] for s in data["scenarios"].values())

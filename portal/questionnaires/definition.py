@@ -127,3 +127,31 @@ class Questionnaire:
     def evaluation_order(self) -> tuple[str, ...]:
         """Item keys so that every item comes after the items its relevance/calculation uses."""
         return evaluation_order(self.items_by_key)
+
+    def keys_deciding(self, section: Section) -> tuple[str, ...]:
+        """The keys (in evaluation order) whose values decide one section's relevance,
+        calculated values and constraints: the section's items, the items their expressions
+        refer to, and so on. A section page evaluates only these, not the whole questionnaire.
+        """
+        closures = self._closures
+        if section.key not in closures:
+            closures[section.key] = self._closure(section)
+        return closures[section.key]
+
+    @cached_property
+    def _closures(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
+    def _closure(self, section: Section) -> tuple[str, ...]:
+        needed: set[str] = set()
+        pending = [item.key for item in section.items]
+        for item in section.items:
+            if item.constraint is not None:
+                pending.extend(item.constraint.references)
+        while pending:
+            key = pending.pop()
+            if key in needed or key not in self.items_by_key:
+                continue
+            needed.add(key)
+            pending.extend(self.items_by_key[key].dependencies)
+        return tuple(key for key in self.evaluation_order if key in needed)

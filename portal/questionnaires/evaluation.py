@@ -48,6 +48,7 @@ def evaluate(
     *,
     locale: str | None = "pl",
     evidence: Collection[str] | None = None,
+    section: Section | None = None,
 ) -> Evaluation:
     """Evaluate `answers` (canonical values by item key, as `from_json` returns them).
 
@@ -55,15 +56,27 @@ def evaluate(
     an answer to a hidden item is ignored (empty for every expression). `evidence` holds the
     keys that have a file attached; when None, evidence is not checked. `locale` picks the
     language of constraint messages; built-in messages follow the request's locale.
+
+    With `section`, only what decides that section is evaluated (its items and the items
+    their expressions use, see Questionnaire.keys_deciding) and only its items are checked:
+    the result then speaks for that section alone, which is all a section page shows.
     """
     state = _State(answers)
-    for key in questionnaire.evaluation_order:
-        state.visit(questionnaire.item(key))
-    for key in questionnaire.evaluation_order:
-        item = questionnaire.item(key)
-        if state.relevant[key]:
-            state.check(item, locale, evidence)
-    sections = {s.key: _progress(s, state) for s in questionnaire.sections}
+    if section is None:
+        visited = questionnaire.evaluation_order
+        checked: Collection[str] = visited
+        shown = questionnaire.sections
+    else:
+        visited = questionnaire.keys_deciding(section)
+        checked = {item.key for item in section.items}
+        shown = (section,)
+    items = questionnaire.items_by_key
+    for key in visited:
+        state.visit(items[key])
+    for key in visited:
+        if key in checked and state.relevant[key]:
+            state.check(items[key], locale, evidence)
+    sections = {s.key: _progress(s, state) for s in shown}
     return Evaluation(state.values, state.relevant, state.errors, state.warnings, sections)
 
 

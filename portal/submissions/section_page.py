@@ -93,6 +93,32 @@ def _text(data: object) -> str:
     return "" if data is None else str(data)
 
 
+class ShownValue:
+    """A stored value as a form field holds it, for a page drawn without a WTForms form.
+
+    A GET only shows values; building the section's WTForms form for that cost as much as
+    evaluating the section. `data` follows WTForms' own processing of initial data, so the
+    page is the same either way: choices coerced to strings (None when empty), year tables
+    indexed by cell name (`view.field["y2018"].data`).
+    """
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: object) -> None:
+        self.data = data
+
+    def __getitem__(self, name: str) -> ShownValue:
+        return ShownValue(self.data.get(name) if isinstance(self.data, dict) else None)
+
+
+def _shown(widget: str, data: object) -> ShownValue:
+    if widget in ("radio", "select"):
+        return ShownValue(None if data is None or data == "" else str(data))
+    if widget == "checkboxes":
+        return ShownValue([str(value) for value in data] if data is not None else None)
+    return ShownValue(data)
+
+
 @dataclass
 class Outcome:
     saved: bool
@@ -117,7 +143,8 @@ class SectionPage:
         self.user = user
         self.upload_folder = upload_folder
         self.now = now or utcnow()
-        self.answers = services.answer_rows(submission)
+        # Only the answers that decide this section: its items and those their rules use.
+        self.answers = services.answer_rows(submission, questionnaire.keys_deciding(section))
         self.values = services.python_values(questionnaire, self.answers)
         self.evidence = services.evidence_keys(self.answers)
         self.read_only_reason = (
@@ -135,6 +162,7 @@ class SectionPage:
         for query in sent:
             self.queries.setdefault(query.item_key, []).append(query)
         self.form = None
+        self.fields: dict[str, Any] = {}  # item key -> its field (posted) or ShownValue (GET)
         self.items: list[ItemView] = []
         self.error_summary: list[tuple[str, str, str]] = []
         self.conflicts: dict[str, services.Conflict] = {}
@@ -171,9 +199,16 @@ class SectionPage:
             if item.key in self.values and item.type != "file":
                 data[item.key] = ITEM_TYPES[item.type].form_data(self.values[item.key], item,
                                                                  self.locale)
-        self.form = self._form_class(self._stored_rows())(formdata=None, data=data)
+        displays = item_displays(self.questionnaire, self.section, self.locale)
+        self.fields = {display.key: _shown(display.widget, data.get(display.key))
+                       for display in displays if display.widget not in ("calculated", "repeat")}
+        if any(item.type == "repeat" for item in self.section.items):
+            # Repeating rows are still drawn by WTForms (a row per stored one, plus a blank).
+            self.form = self._form_class(self._stored_rows())(formdata=None, data=data)
+            self.fields.update((item.key, self.form[item.key]) for item in self.section.items
+                               if item.type == "repeat")
         evaluation = evaluate(self.questionnaire, self.values, locale=self.locale,
-                              evidence=self.evidence)
+                              evidence=self.evidence, section=self.section)
         errors = {key: msgs for key, msgs in evaluation.errors.items() if key in self.values}
         self._build_items(evaluation, errors)
         return self
@@ -186,7 +221,7 @@ class SectionPage:
         for item, display in zip(self.section.items, displays, strict=True):
             kind = ITEM_TYPES[item.type]
             view = ItemView(item=item, display=display,
-                            field=self.form[item.key] if item.key in self.form else None,
+                            field=self.fields.get(item.key),
                             relevant=evaluation.relevant.get(item.key, True),
                             errors=[str(e) for e in errors.get(item.key, [])],
                             prefilled=item.key in prefilled,
@@ -230,6 +265,7 @@ class SectionPage:
             return Outcome(False, self.read_only_reason, 403)
         rows = self._posted_rows(request.form)
         self.form = self._form_class(rows)()
+        self.fields = {field.name: field for field in self.form if field.name != "csrf_token"}
         try:
             self._check_posted_names(request.form, request.files)
             base = self._read_revisions(request.form.get("_revisions", ""))
@@ -246,7 +282,8 @@ class SectionPage:
         evidence = self._read_evidence(request, errors)
         merged = {**self.values, **values}
         evaluation = evaluate(self.questionnaire, merged, locale=self.locale,
-                              evidence=self.evidence | {k for k, v in evidence.items() if v})
+                              evidence=self.evidence | {k for k, v in evidence.items() if v},
+                              section=self.section)
         if errors:
             self._build_items(evaluation, errors)
             return Outcome(False, _("Nie zapisano: popraw zaznaczone pola (%(n)d).",
@@ -281,7 +318,8 @@ class SectionPage:
         # The user has now seen the other person's values of the conflicting items: saving
         # again keeps theirs. Items they left untouched keep the old base, so a second save
         # still leaves a colleague's newer values there alone.
-        self.answers = services.answer_rows(self.submission)
+        self.answers = services.answer_rows(self.submission,
+                                            self.questionnaire.keys_deciding(self.section))
         base = services.form_base(self.answers, [item.key for item in self.section.items])
         for key, (revision, fingerprint) in old_base.items():
             item = self.questionnaire.items_by_key.get(key)
