@@ -30,9 +30,16 @@ def translations():
 
 @pass_context
 def template_gettext(context: Context, string: str, **variables: Any) -> str:
-    text = translations().ugettext(string)
     if context.eval_ctx.autoescape:
-        text = Markup(text)
+        return html_gettext(string, **variables)
+    text = translations().ugettext(string)
+    return text % variables if variables or "%" in text else text
+
+
+def html_gettext(string: str, **variables: Any) -> Markup:
+    """The translation as HTML with `variables` escaped: what `{{ _(...) }}` gives a template,
+    for markup written in Python."""
+    text = Markup(translations().ugettext(string))
     if not variables and "%" not in text:
         return text  # nothing to format: skip the costly Markup.__mod__
     return text % variables  # always a format string, as in Jinja's new-style gettext

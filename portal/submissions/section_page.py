@@ -21,6 +21,7 @@ from portal.questionnaires.types import ITEM_TYPES
 from portal.review.threads import queries_of
 from portal.submissions import services
 from portal.submissions.item_display import EVIDENCE_SUFFIX, ItemDisplay, Option, item_displays
+from portal.submissions.item_html import render_items
 from portal.submissions.models import Submission
 from portal.submissions.uploads import store_upload
 from portal.submissions.workflow import State
@@ -252,6 +253,10 @@ class SectionPage:
         if self.editable is not None and key not in self.editable:
             return _("Po zwrocie ankiety można zmieniać tylko pola, o które pyta recenzent.")
         return None
+
+    def items_html(self) -> Markup:
+        """The items as HTML (portal/submissions/item_html.py), for the template."""
+        return render_items(self)
 
     @property
     def open_query_count(self) -> int:

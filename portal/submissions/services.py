@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
@@ -56,16 +56,21 @@ def definition_of(submission: Submission) -> Questionnaire:
     return definition_for(submission.edition.questionnaire_version)
 
 
+# The statements every section page runs are built once: building one cost as much as
+# running it (SQLAlchemy caches the compiled SQL, not the Python construction).
+_SUBMISSION_BY_ID = (
+    select(Submission)
+    .where(Submission.id == bindparam("id"))
+    .options(
+        joinedload(Submission.gmina),
+        joinedload(Submission.edition).joinedload(Edition.questionnaire_version),
+    )
+)
+
+
 def get_submission(submission_id: int) -> Submission | None:
     """The submission with its gmina, edition and questionnaire version, in one query."""
-    return session.scalar(
-        select(Submission)
-        .where(Submission.id == submission_id)
-        .options(
-            joinedload(Submission.gmina),
-            joinedload(Submission.edition).joinedload(Edition.questionnaire_version),
-        )
-    )
+    return session.scalar(_SUBMISSION_BY_ID, {"id": submission_id})
 
 
 def answers_by_key(submission: Submission) -> dict[str, Answer]:
@@ -76,6 +81,8 @@ def answers_by_key(submission: Submission) -> dict[str, Answer]:
 
 ANSWER_COLUMNS = (Answer.item_key, Answer.value, Answer.evidence, Answer.prefilled,
                   Answer.revision, Answer.updated_at, Answer.updated_by_id)
+_ANSWERS = select(*ANSWER_COLUMNS).where(Answer.submission_id == bindparam("submission"))
+_ANSWERS_OF_KEYS = _ANSWERS.where(Answer.item_key.in_(bindparam("keys", expanding=True)))
 
 
 def answer_rows(submission: Submission, keys: Collection[str] | None = None) -> dict[str, Row]:
@@ -85,10 +92,11 @@ def answer_rows(submission: Submission, keys: Collection[str] | None = None) -> 
     For pages that only read answers: rows cost half as much as ORM objects, and every reading
     helper here (python_values, form_base, ...) takes either.
     """
-    query = select(*ANSWER_COLUMNS).where(Answer.submission_id == submission.id)
-    if keys is not None:
-        query = query.where(Answer.item_key.in_(keys))
-    return {row.item_key: row for row in session.execute(query)}
+    if keys is None:
+        rows = session.execute(_ANSWERS, {"submission": submission.id})
+    else:
+        rows = session.execute(_ANSWERS_OF_KEYS, {"submission": submission.id, "keys": list(keys)})
+    return {row.item_key: row for row in rows}
 
 
 def python_values(questionnaire: Questionnaire, answers: dict[str, Answer]) -> dict[str, Any]:
@@ -267,10 +275,14 @@ def lock_submission(submission_id: int) -> Submission | None:
     )
 
 
+# One encoder for every fingerprint: json.dumps() with options builds a new encoder per call,
+# and a section page fingerprints each of its answers.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def value_fingerprint(value: Any) -> str:
     """A short digest of a stored JSON value, to tell later whether a form changed it."""
-    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    return hashlib.sha256(_CANONICAL_JSON.encode(value).encode()).hexdigest()[:16]
 
 
 def form_base(answers: dict[str, Answer], keys: list[str]) -> dict[str, list]:

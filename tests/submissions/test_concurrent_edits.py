@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -32,6 +34,10 @@ def test_stale_save_is_refused_naming_the_item_and_who_changed_it(
     html = stale.get_data(as_text=True)
     assert "Zbigniew Drugi" in html
     assert 'value="700"' in html  # what I typed is still in the form
+    # Next to the item: who saved what meanwhile (as text, not markup).
+    beside = re.search(r'<p class="conflict" role="status">(.*?)</p>', html).group(1)
+    assert beside.startswith("W międzyczasie Zbigniew Drugi (")
+    assert "zapisał(a) tu: 500,00." in beside
     stored = session.scalar(select(Answer.value).where(Answer.item_key == "budget_754_total"))
     assert stored == "500.00"
 

@@ -129,6 +129,11 @@ def test_repeating_rows_are_saved_and_a_new_blank_row_is_offered(logged_in, subm
         {"object": "SP 1", "scope": "alarm", "amount": "12000.50"}]
     html = logged_in.get(section_url(submission, "public_buildings")).get_data(as_text=True)
     assert 'name="building_investments-1-object"' in html
+    # A screen reader names each cell by its column and its own row.
+    assert re.search(r'aria-label="Zakres prac, wiersz 1"[^>]*name="building_investments-0-scope"',
+                     html)
+    assert re.search(r'aria-label="Kwota wydatków w 2018 r., wiersz 2"[^>]*'
+                     r'name="building_investments-1-amount"', html)
 
 
 def test_section_page_and_its_unchanged_save_need_as_many_queries_for_30_items_as_for_5(

@@ -1,0 +1,199 @@
+"""The HTML of one questionnaire item on a section page: label, help, input, unit, messages.
+
+A section page draws up to ~100 inputs. Written as a Jinja macro this was half of the page's
+time (attribute lookups, escaping and a macro call per item); here the fixed parts come
+precomputed from `item_display` and this module only adds what changes per request: values,
+errors, locks, prefill marks, conflicts and review threads. Every value is escaped; only the
+precomputed attribute strings and translations are Markup. Item keys are written as they are:
+the loader admits only `[a-z][a-z0-9_]*` (item_reader.KEY_PATTERN). Translations are called
+outside f-strings: pybabel does not look inside them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import get_template_attribute, url_for
+from markupsafe import Markup, escape
+
+from portal.core.formatting import local_datetime
+from portal.core.i18n import html_gettext as _
+
+if TYPE_CHECKING:
+    from portal.submissions.section_page import ItemView, SectionPage
+
+GROUPED = frozenset(("radio", "checkboxes", "year_table", "repeat"))
+
+
+def render_items(page: SectionPage) -> Markup:
+    """Every item of the page, in order."""
+    thread = get_template_attribute("review/_thread.html", "thread") if page.queries else None
+    return Markup("\n").join(_item(view, page, thread) for view in page.items)
+
+
+def _item(view: ItemView, page: SectionPage, thread) -> str:
+    item, d = view.item, view.display
+    key = d.key
+    locked = view.read_only_reason is not None
+    grouped = d.widget in GROUPED
+    out: list[str] = ['<div class="item', " has-error" if view.errors else "",
+                      " queried" if view.has_open_query else "",
+                      f'" id="item-{key}" data-item="{key}"',
+                      "" if view.relevant else " hidden", ">"]
+    for query in view.queries:
+        out.append(thread(query, page.questionnaire, heading_level=3, reply_allowed=(
+            query.is_open and page.submission.status == "returned" and page.user.is_official
+            and not page.read_only_reason)))
+    out.append(_label(view, grouped))
+    if d.help:
+        out.append(f'<p class="help" id="help-{key}">{escape(d.help)}</p>')
+    if view.errors:
+        out.append(f'<ul class="field-errors" id="errors-{key}">')
+        out.extend(f"<li>{escape(error)}</li>" for error in view.errors)
+        out.append("</ul>")
+    if view.conflict:
+        message = _("W międzyczasie %(who)s (%(when)s) zapisał(a) tu: %(value)s. Twoja wartość "
+                    "jest poniżej; zapisz ponownie, aby ją zachować.",
+                    who=view.conflict.changed_by, when=local_datetime(view.conflict.changed_at),
+                    value=view.conflict_display or _("(puste)"))
+        out.append(f'<p class="conflict" role="status">{message}</p>')
+    out.append(WIDGETS[d.widget](view, page, locked))
+    if grouped:
+        out.append("</fieldset>")
+    if item.evidence != "none":
+        out.append(_evidence(view, page))
+    out.append("</div>")
+    return Markup("".join(out))
+
+
+def _label(view: ItemView, grouped: bool) -> str:
+    d = view.display
+    if d.widget == "calculated":
+        return f'<p class="item-label">{escape(d.label)}</p>'
+    hint = ""
+    if view.prefilled:
+        marker = _("z poprzedniej edycji")
+        hint = f' <span class="hint-prefilled">{marker}</span>'
+    if not grouped:
+        return f'<label class="item-label" for="{d.key}">{d.label_html}{hint}</label>'
+    described = view.described_by if d.widget in ("radio", "checkboxes") else ""
+    aria = f' aria-describedby="{escape(described)}"' if described else ""
+    return f'<fieldset{aria}><legend class="item-label">{d.label_html}{hint}</legend>'
+
+
+def _unit(view: ItemView) -> str:
+    return f'<span class="unit">{escape(view.display.unit)}</span>' if view.display.unit else ""
+
+
+def _calculated(view: ItemView, page: SectionPage, locked: bool) -> str:
+    value = escape(view.calculated_display) if view.calculated_display else "—"
+    note = _("Wartość obliczana automatycznie.")
+    return (f'<p class="readonly-value" data-calculated="{view.display.key}">{value}'
+            f'{_unit(view)}</p><p class="muted">{note}</p>')
+
+
+def _choices(view: ItemView, page: SectionPage, locked: bool) -> str:
+    disabled = " disabled" if locked else ""
+    options = "".join(
+        f'<label><input{option.attrs}{" checked" if chosen else ""}{disabled}> '
+        f"{escape(option.label)}</label>"
+        for option, chosen in view.options)
+    return f'<div class="choices">{options}</div>'
+
+
+def _year_table(view: ItemView, page: SectionPage, locked: bool) -> str:
+    d = view.display
+    state = view.state_attrs
+    unit = f" ({escape(d.unit)})" if d.unit else ""
+    rows = "".join(
+        f'<tr><th scope="row"><label for="{cell.id}">{escape(cell.label)}</label></th>'
+        f'<td><input{cell.attrs}{state} value="{escape(view.cell_value(cell))}"></td></tr>'
+        for cell in d.options)
+    year, value = _("Rok"), _("Wartość")
+    return (f'<table class="data year-table"><thead><tr><th scope="col">{year}</th>'
+            f'<th scope="col">{value}{unit}</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
+
+
+def _repeat(view: ItemView, page: SectionPage, locked: bool) -> str:
+    # Rows are WTForms fields (one per stored row plus a blank one); their widgets draw cells.
+    columns = view.item.columns
+    locale = page.locale
+    head = "".join(
+        f'<th scope="col">{escape(column.label.get(locale))}'
+        + (f" ({escape(column.unit.get(locale))})" if column.unit else "") + "</th>"
+        for column in columns)
+    body = []
+    for number, row in enumerate(view.field, start=1):
+        row_label = _("wiersz %(n)d", n=number)
+        cells = "".join(
+            f"<td>{row[column.key](aria_label=escape(column.label.get(locale)) + ', ' + row_label, disabled=locked)}</td>"  # noqa: E501
+            for column in columns)
+        body.append(f'<tr><th scope="row">{number}</th>{cells}</tr>')
+    hint = _("Aby dodać wiersz, wypełnij pusty wiersz i zapisz. Aby usunąć wiersz, wyczyść "
+             "wszystkie jego pola.")
+    return (f'<table class="data repeat-table"><thead><tr><th scope="col">#</th>{head}'
+            f'</tr></thead><tbody>{"".join(body)}</tbody></table><p class="muted">{hint}</p>')
+
+
+def _file(view: ItemView, page: SectionPage, locked: bool) -> str:
+    d = view.display
+    out = []
+    meta = view.file_meta
+    if meta:
+        link = url_for("submissions.download_file", submission_id=page.submission.id,
+                       item_key=d.key)
+        attached, remove = _("Załączony plik:"), _("usuń plik")
+        out.append(f'<p>{attached} <a href="{escape(link)}">{escape(meta["name"])}'
+                   f'</a> <span class="muted">({round(meta["size"] / 1024, 1)} kB)</span>')
+        if not locked:
+            out.append(f'<label class="inline"><input type="checkbox" name="_remove_file" '
+                       f'value="{d.key}"> {remove}</label>')
+        out.append("</p>")
+    if not locked:
+        out.append(f'<input type="file"{d.input_attrs}{view.state_attrs}>'
+                   f'<p class="muted">{escape(d.file_rules)}</p>')
+    return "".join(out)
+
+
+def _select(view: ItemView, page: SectionPage, locked: bool) -> str:
+    options = "".join(f'<option{option.attrs}{" selected" if chosen else ""}>'
+                      f"{escape(option.label)}</option>" for option, chosen in view.options)
+    return f"<select{view.display.input_attrs}{view.state_attrs}>{options}</select>"
+
+
+def _textarea(view: ItemView, page: SectionPage, locked: bool) -> str:
+    # A browser drops one newline right after <textarea>: this one, so a value's own stays.
+    return (f"<textarea{view.display.input_attrs}{view.state_attrs}>\n"
+            f"{escape(view.text_value)}</textarea>{_unit(view)}")
+
+
+def _input(view: ItemView, page: SectionPage, locked: bool) -> str:
+    return (f'<input{view.display.input_attrs}{view.state_attrs} '
+            f'value="{escape(view.text_value)}">{_unit(view)}')
+
+
+WIDGETS = {"calculated": _calculated, "radio": _choices, "checkboxes": _choices,
+           "year_table": _year_table, "repeat": _repeat, "file": _file, "select": _select,
+           "textarea": _textarea, "input": _input}
+
+
+def _evidence(view: ItemView, page: SectionPage) -> str:
+    key = view.display.key
+    locked = view.read_only_reason is not None
+    out = ['<div class="evidence">']
+    meta = view.evidence_meta
+    if meta:
+        link = url_for("submissions.download_evidence", submission_id=page.submission.id,
+                       item_key=key)
+        attached, remove = _("Dokument potwierdzający:"), _("usuń")
+        out.append(f'<p>{attached} <a href="{escape(link)}">{escape(meta["name"])}</a>')
+        if not locked:
+            out.append(f'<label class="inline"><input type="checkbox" name="_remove_evidence" '
+                       f'value="{key}"> {remove}</label>')
+        out.append("</p>")
+    if not locked:
+        out.append(f'<label for="{key}__evidence">{escape(view.display.evidence_label)}</label>'
+                   f'<input type="file" id="{key}__evidence" name="{key}__evidence">')
+    out.append("</div>")
+    return "".join(out)
