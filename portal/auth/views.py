@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import urlsplit
 
 from flask import (
@@ -16,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.auth.forms import LoginForm
@@ -28,14 +29,17 @@ from portal.extensions import login_manager
 bp = Blueprint("auth", __name__)
 
 
-# Every page shows the official's gmina in the header: load it in the same query. Built once:
-# constructing the statement cost as much as running it, on every request.
-_USER_BY_ID = select(User).where(User.id == bindparam("id")).options(joinedload(User.gmina))
+@cache
+def _user_by_id() -> Select:
+    # Every page shows the official's gmina in the header: load it in the same query. Built
+    # once (constructing it cost as much as running it), on first use: at import time the
+    # mappers it joins may not all be defined yet.
+    return select(User).where(User.id == bindparam("id")).options(joinedload(User.gmina))
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db_session.scalar(_USER_BY_ID, {"id": int(user_id)})
+    return db_session.scalar(_user_by_id(), {"id": int(user_id)})
 
 
 def safe_next(target: str | None) -> str | None:

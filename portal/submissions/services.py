@@ -7,10 +7,11 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
@@ -56,21 +57,24 @@ def definition_of(submission: Submission) -> Questionnaire:
     return definition_for(submission.edition.questionnaire_version)
 
 
-# The statements every section page runs are built once: building one cost as much as
-# running it (SQLAlchemy caches the compiled SQL, not the Python construction).
-_SUBMISSION_BY_ID = (
-    select(Submission)
-    .where(Submission.id == bindparam("id"))
-    .options(
-        joinedload(Submission.gmina),
-        joinedload(Submission.edition).joinedload(Edition.questionnaire_version),
+# The statements every section page runs are built once, on first use (at import time the
+# mappers they join may not all be defined): building one cost as much as running it, since
+# SQLAlchemy caches the compiled SQL but not the Python construction.
+@cache
+def _submission_by_id() -> Select:
+    return (
+        select(Submission)
+        .where(Submission.id == bindparam("id"))
+        .options(
+            joinedload(Submission.gmina),
+            joinedload(Submission.edition).joinedload(Edition.questionnaire_version),
+        )
     )
-)
 
 
 def get_submission(submission_id: int) -> Submission | None:
     """The submission with its gmina, edition and questionnaire version, in one query."""
-    return session.scalar(_SUBMISSION_BY_ID, {"id": submission_id})
+    return session.scalar(_submission_by_id(), {"id": submission_id})
 
 
 def answers_by_key(submission: Submission) -> dict[str, Answer]:
@@ -81,8 +85,14 @@ def answers_by_key(submission: Submission) -> dict[str, Answer]:
 
 ANSWER_COLUMNS = (Answer.item_key, Answer.value, Answer.evidence, Answer.prefilled,
                   Answer.revision, Answer.updated_at, Answer.updated_by_id)
-_ANSWERS = select(*ANSWER_COLUMNS).where(Answer.submission_id == bindparam("submission"))
-_ANSWERS_OF_KEYS = _ANSWERS.where(Answer.item_key.in_(bindparam("keys", expanding=True)))
+
+
+@cache
+def _answers_query(of_keys: bool) -> Select:
+    query = select(*ANSWER_COLUMNS).where(Answer.submission_id == bindparam("submission"))
+    if of_keys:
+        query = query.where(Answer.item_key.in_(bindparam("keys", expanding=True)))
+    return query
 
 
 def answer_rows(submission: Submission, keys: Collection[str] | None = None) -> dict[str, Row]:
@@ -93,9 +103,10 @@ def answer_rows(submission: Submission, keys: Collection[str] | None = None) -> 
     helper here (python_values, form_base, ...) takes either.
     """
     if keys is None:
-        rows = session.execute(_ANSWERS, {"submission": submission.id})
+        rows = session.execute(_answers_query(False), {"submission": submission.id})
     else:
-        rows = session.execute(_ANSWERS_OF_KEYS, {"submission": submission.id, "keys": list(keys)})
+        rows = session.execute(_answers_query(True),
+                               {"submission": submission.id, "keys": list(keys)})
     return {row.item_key: row for row in rows}
 
 
