@@ -5,6 +5,7 @@ from __future__ import annotations
 import cProfile
 import io
 import pstats
+import re
 from pathlib import Path
 
 from http_load import multipart, scrape_form
@@ -42,6 +43,13 @@ def _client(fixture: Fixture, upload_folder: Path, account: str | None = None):
     return app, client
 
 
+def form_controls(html: str) -> int:
+    """The inputs a person sees and fills in: <input>s other than hidden, <select>s, <textarea>s."""
+    inputs = re.findall(r"<input\b[^>]*>", html)
+    visible = [tag for tag in inputs if 'type="hidden"' not in tag]
+    return len(visible) + len(re.findall(r"<(?:select|textarea)\b", html))
+
+
 def _resave_request(client, path: str) -> tuple[bytes, str]:
     form = scrape_form(client.get(path).get_data(as_text=True), "section-form")
     return multipart([*form.fields, ("_action", "save")], form.files)
@@ -57,9 +65,11 @@ def count_queries(fixture: Fixture, upload_folder: Path) -> dict:
         path = section_path(fixture, key)
         client.get(path)  # first visit fills the process caches, as a worker's first request
         with _Statements(engine) as statements:
-            status = client.get(path).status_code
-        result[label] = {"section": key, "items": fixture.sections[key], "status": status,
-                         "queries": len(statements.seen), "statements": statements.seen}
+            response = client.get(path)
+        result[label] = {"section": key, "items": fixture.sections[key],
+                         "status": response.status_code, "queries": len(statements.seen),
+                         "inputs": form_controls(response.get_data(as_text=True)),
+                         "statements": statements.seen}
     path = section_path(fixture, largest_section(fixture))
     body, content_type = _resave_request(client, path)
     with _Statements(engine) as statements:

@@ -39,7 +39,8 @@ def section_path(fixture: Fixture, key: str) -> str:
 
 
 def floor_path(fixture: Fixture) -> str:
-    return f"/items/{fixture.sections[largest_section(fixture)]}"
+    """The floor page with as many inputs as the portal's largest section page draws."""
+    return f"/items/{fixture.section_inputs or fixture.sections[largest_section(fixture)]}"
 
 
 def review_path(submission_id: int) -> str:

@@ -34,6 +34,10 @@ class Fixture:
     review_small_id: int  # one section answered (the SQL count must not depend on the size)
     review_rows: int  # answers the review page of review_full_id shows
     edition_id: int
+    # Form controls (inputs other than hidden, selects, textareas) the largest section page
+    # draws: the floor renders as many (the issue: "the same number of inputs"). Counted from
+    # the portal's page in the same run (inprocess.count_queries), 0 until then.
+    section_inputs: int = 0
 
 
 def sqlite_url(folder: Path) -> str:

@@ -2,9 +2,10 @@
 
 Labels, help, units, choice lists and the fixed attributes of every input depend only on the
 (immutable) questionnaire, the section and the locale, so a process computes them once and each
-request adds the values, errors and locks. The template writes the inputs from these parts
+request adds the values, errors and locks. `item_html` writes the inputs from these parts
 instead of calling WTForms widgets, which built every attribute of every input and radio option
 anew on each request (half the page's time); WTForms still parses and validates what is posted.
+Texts are escaped here, once (Markup), not on every page.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class Option:
     """One radio button, checkbox, select option or year cell: its value, text and attributes."""
 
     value: str
-    label: str
+    label: Markup
     id: str
     attrs: Markup  # type, id, name, value (and for cells the fixed input attributes)
 
@@ -49,14 +50,14 @@ class ItemDisplay:
 
     key: str
     widget: str
-    label: str
+    label: Markup
     label_html: Markup  # the label with the "required" marker, for <label> and <legend>
-    help: str
-    unit: str
+    help: Markup
+    unit: Markup
     input_attrs: Markup  # id, name and fixed attributes of the item's own input
     options: tuple[Option, ...] = ()  # choices, or the year table's cells
-    evidence_label: str = ""
-    file_rules: str = ""  # which files a file item takes
+    evidence_label: Markup = Markup("")
+    file_rules: Markup = Markup("")  # which files a file item takes
 
 
 def item_displays(questionnaire: Questionnaire, section: Section,
@@ -82,20 +83,21 @@ def _display(item: Item, locale: str) -> ItemDisplay:
     widget = WIDGETS.get(item.type, "input")
     if item.type == "single_choice" and len(item.choices) > MAX_RADIO_CHOICES:
         widget = "select"
-    label = item.label.get(locale)
-    label_html = escape(label)
+    label = escape(item.label.get(locale))
+    label_html = label
     if item.required:
         label_html += Markup(' <span class="badge-required" aria-hidden="true">*</span>'
                              '<span class="visually-hidden">({})</span>').format(_("wymagane"))
     return ItemDisplay(
         key=item.key, widget=widget, label=label, label_html=label_html,
-        help=item.help.get(locale) if item.help else "",
-        unit=item.unit.get(locale) if item.unit else "",
+        help=escape(item.help.get(locale)) if item.help else Markup(""),
+        unit=escape(item.unit.get(locale)) if item.unit else Markup(""),
         input_attrs=_input_attrs(item, widget, locale),
         options=_options(item, widget, locale),
-        evidence_label=(_("Dokument potwierdzający (wymagany)") if item.evidence == "required"
-                        else _("Dokument potwierdzający (opcjonalnie)")),
-        file_rules=_file_rules(item) if widget == "file" else "",
+        evidence_label=escape(_("Dokument potwierdzający (wymagany)")
+                              if item.evidence == "required"
+                              else _("Dokument potwierdzający (opcjonalnie)")),
+        file_rules=escape(_file_rules(item)) if widget == "file" else Markup(""),
     )
 
 
@@ -131,7 +133,7 @@ def _options(item: Item, widget: str, locale: str) -> tuple[Option, ...]:
         option_id = f"{item.key}-{index}"
         attrs = (attributes(value=choice.value) if widget == "select"
                  else attributes(id=option_id, name=item.key, type=kind, value=choice.value))
-        options.append(Option(choice.value, choice.label, option_id, attrs))
+        options.append(Option(choice.value, escape(choice.label), option_id, attrs))
     return tuple(options)
 
 
@@ -140,7 +142,7 @@ def _cell(item: Item, year: int, locale: str) -> Option:
     cell_kw = ITEM_TYPES[item.value_type].build_field(item, locale).kwargs.get("render_kw") or {}
     attrs = {"id": name, "name": name, "type": "text", **cell_kw, "class": "num",
              "inputmode": "decimal", "aria_required": "true" if item.required else None}
-    return Option(f"y{year}", str(year), name, attributes(**attrs))
+    return Option(f"y{year}", escape(str(year)), name, attributes(**attrs))
 
 
 def _file_rules(item: Item) -> str:

@@ -46,7 +46,7 @@ def _item(view: ItemView, page: SectionPage, thread) -> str:
             and not page.read_only_reason)))
     out.append(_label(view, grouped))
     if d.help:
-        out.append(f'<p class="help" id="help-{key}">{escape(d.help)}</p>')
+        out.append(f'<p class="help" id="help-{key}">{d.help}</p>')
     if view.errors:
         out.append(f'<ul class="field-errors" id="errors-{key}">')
         out.extend(f"<li>{escape(error)}</li>" for error in view.errors)
@@ -69,7 +69,7 @@ def _item(view: ItemView, page: SectionPage, thread) -> str:
 def _label(view: ItemView, grouped: bool) -> str:
     d = view.display
     if d.widget == "calculated":
-        return f'<p class="item-label">{escape(d.label)}</p>'
+        return f'<p class="item-label">{d.label}</p>'
     hint = ""
     if view.prefilled:
         marker = _("z poprzedniej edycji")
@@ -82,7 +82,7 @@ def _label(view: ItemView, grouped: bool) -> str:
 
 
 def _unit(view: ItemView) -> str:
-    return f'<span class="unit">{escape(view.display.unit)}</span>' if view.display.unit else ""
+    return f'<span class="unit">{view.display.unit}</span>' if view.display.unit else ""
 
 
 def _calculated(view: ItemView, page: SectionPage, locked: bool) -> str:
@@ -96,7 +96,7 @@ def _choices(view: ItemView, page: SectionPage, locked: bool) -> str:
     disabled = " disabled" if locked else ""
     options = "".join(
         f'<label><input{option.attrs}{" checked" if chosen else ""}{disabled}> '
-        f"{escape(option.label)}</label>"
+        f"{option.label}</label>"
         for option, chosen in view.options)
     return f'<div class="choices">{options}</div>'
 
@@ -104,9 +104,9 @@ def _choices(view: ItemView, page: SectionPage, locked: bool) -> str:
 def _year_table(view: ItemView, page: SectionPage, locked: bool) -> str:
     d = view.display
     state = view.state_attrs
-    unit = f" ({escape(d.unit)})" if d.unit else ""
+    unit = f" ({d.unit})" if d.unit else ""
     rows = "".join(
-        f'<tr><th scope="row"><label for="{cell.id}">{escape(cell.label)}</label></th>'
+        f'<tr><th scope="row"><label for="{cell.id}">{cell.label}</label></th>'
         f'<td><input{cell.attrs}{state} value="{escape(view.cell_value(cell))}"></td></tr>'
         for cell in d.options)
     year, value = _("Rok"), _("Wartość")
@@ -152,13 +152,13 @@ def _file(view: ItemView, page: SectionPage, locked: bool) -> str:
         out.append("</p>")
     if not locked:
         out.append(f'<input type="file"{d.input_attrs}{view.state_attrs}>'
-                   f'<p class="muted">{escape(d.file_rules)}</p>')
+                   f'<p class="muted">{d.file_rules}</p>')
     return "".join(out)
 
 
 def _select(view: ItemView, page: SectionPage, locked: bool) -> str:
     options = "".join(f'<option{option.attrs}{" selected" if chosen else ""}>'
-                      f"{escape(option.label)}</option>" for option, chosen in view.options)
+                      f"{option.label}</option>" for option, chosen in view.options)
     return f"<select{view.display.input_attrs}{view.state_attrs}>{options}</select>"
 
 
@@ -193,7 +193,7 @@ def _evidence(view: ItemView, page: SectionPage) -> str:
                        f'value="{key}"> {remove}</label>')
         out.append("</p>")
     if not locked:
-        out.append(f'<label for="{key}__evidence">{escape(view.display.evidence_label)}</label>'
+        out.append(f'<label for="{key}__evidence">{view.display.evidence_label}</label>'
                    f'<input type="file" id="{key}__evidence" name="{key}__evidence">')
     out.append("</div>")
     return "".join(out)

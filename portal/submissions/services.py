@@ -84,7 +84,7 @@ def answers_by_key(submission: Submission) -> dict[str, Answer]:
 
 
 ANSWER_COLUMNS = (Answer.item_key, Answer.value, Answer.evidence, Answer.prefilled,
-                  Answer.revision, Answer.updated_at, Answer.updated_by_id)
+                  Answer.revision)
 
 
 @cache
@@ -325,7 +325,7 @@ def save_section(submission: Submission, section: Section, values: dict[str, Any
         answers = answer_rows(submission)
     changes = _planned_changes(questionnaire, section, values, answers, base)
     _refuse_unqueried(submission, questionnaire, list(changes))
-    conflicts = _conflicts(changes, answers, base)
+    conflicts = _conflicts(submission, changes, answers, base)
     if conflicts:
         raise StaleSection(conflicts)
     stored = _answers_to_change(submission, list(changes))
@@ -361,19 +361,22 @@ def _planned_changes(questionnaire: Questionnaire, section: Section, values: dic
     return changes
 
 
-def _conflicts(changes: dict[str, Any], answers: dict[str, Answer | Row],
-               base: dict[str, list]) -> list[Conflict]:
+def _conflicts(submission: Submission, changes: dict[str, Any],
+               answers: dict[str, Answer | Row], base: dict[str, list]) -> list[Conflict]:
     stale = [key for key in changes
              if base.get(key, [0])[0] != (answers[key].revision if key in answers else 0)]
-    # Only conflicts name who changed the answers: their names in one query, when needed.
-    ids = {answers[key].updated_by_id for key in stale if key in answers} - {None}
-    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()
-                 ) if ids else {}
+    if not stale:
+        return []
+    # Only conflicts say who changed an answer and when: read in one query, when needed.
+    changed = {row.item_key: row for row in session.execute(
+        select(Answer.item_key, Answer.updated_at, User.name)
+        .outerjoin(User, User.id == Answer.updated_by_id)
+        .where(Answer.submission_id == submission.id, Answer.item_key.in_(stale)))}
     conflicts = []
     for key in stale:
-        current = answers.get(key)
-        who = (names.get(current.updated_by_id) if current is not None else None) or _("system")
-        conflicts.append(Conflict(key, who, current.updated_at if current else utcnow(),
+        current, row = answers.get(key), changed.get(key)
+        conflicts.append(Conflict(key, (row.name if row else None) or _("system"),
+                                  row.updated_at if row else utcnow(),
                                   current.value if current else None))
     return conflicts
 
