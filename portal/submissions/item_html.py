@@ -20,7 +20,8 @@ from portal.core.formatting import local_datetime
 from portal.core.i18n import html_gettext as _
 
 if TYPE_CHECKING:
-    from portal.submissions.section_page import ItemView, SectionPage
+    from portal.submissions.item_view import ItemView
+    from portal.submissions.section_page import SectionPage
 
 GROUPED = frozenset(("radio", "checkboxes", "year_table", "repeat"))
 

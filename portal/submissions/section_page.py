@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,114 +10,24 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from portal.core.errors import DomainError
 from portal.db import utcnow
-from portal.questionnaires.definition import Item, Questionnaire, Section
+from portal.questionnaires.definition import Questionnaire, Section
 from portal.questionnaires.evaluation import evaluate
 from portal.questionnaires.forms import build_section_form, read_section_form
 from portal.questionnaires.types import ITEM_TYPES
 from portal.review.threads import queries_of
-from portal.submissions import services
-from portal.submissions.item_display import EVIDENCE_SUFFIX, ItemDisplay, Option, item_displays
+from portal.submissions import saving, services
+from portal.submissions.item_display import EVIDENCE_SUFFIX, item_displays
 from portal.submissions.item_html import render_items
+from portal.submissions.item_view import ItemView, shown_value
 from portal.submissions.models import Submission
 from portal.submissions.uploads import store_upload
 from portal.submissions.workflow import State
 
 CONTROL_FIELDS = {"csrf_token", "_revisions", "_action", "_remove_file", "_remove_evidence"}
-
-
-@dataclass
-class ItemView:
-    """What the template needs to draw one item: its fixed parts and this request's state."""
-
-    item: Item
-    display: ItemDisplay
-    field: Any
-    relevant: bool
-    errors: list[str] = field(default_factory=list)
-    prefilled: bool = False
-    conflict: services.Conflict | None = None
-    conflict_display: str = ""
-    calculated_display: str = ""
-    file_meta: dict | None = None
-    evidence_meta: dict | None = None
-    # Why this item cannot be changed (the whole page, or: not queried after a return).
-    read_only_reason: str | None = None
-    queries: list = field(default_factory=list)  # review queries sent to the gmina
-
-    @property
-    def widget(self) -> str:
-        return self.display.widget
-
-    @property
-    def has_open_query(self) -> bool:
-        return any(query.is_open for query in self.queries)
-
-    @property
-    def described_by(self) -> str:
-        described = [f"help-{self.item.key}"] if self.item.help else []
-        if self.errors:
-            described.append(f"errors-{self.item.key}")
-        return " ".join(described)
-
-    @property
-    def state_attrs(self) -> Markup:
-        """The input attributes that change per request: description, invalid, disabled."""
-        described = self.described_by
-        return Markup("".join((
-            f' aria-describedby="{escape(described)}"' if described else "",
-            ' aria-invalid="true"' if self.errors else "",
-            " disabled" if self.read_only_reason else "",
-        )))
-
-    @property
-    def text_value(self) -> str:
-        """The input's value: the stored value as shown, or what was posted."""
-        return _text(self.field.data)
-
-    def cell_value(self, cell: Option) -> str:
-        return _text(self.field[cell.value].data)
-
-    @property
-    def options(self) -> list[tuple[Option, bool]]:
-        """The choices with whether each is chosen (WTForms' own rule for its choice fields)."""
-        data = self.field.data
-        if self.widget == "checkboxes":
-            return [(option, option.value in (data or ())) for option in self.display.options]
-        return [(option, (option.value or None) == data) for option in self.display.options]
-
-
-def _text(data: object) -> str:
-    return "" if data is None else str(data)
-
-
-class ShownValue:
-    """A stored value as a form field holds it, for a page drawn without a WTForms form.
-
-    A GET only shows values; building the section's WTForms form for that cost as much as
-    evaluating the section. `data` follows WTForms' own processing of initial data, so the
-    page is the same either way: choices coerced to strings (None when empty), year tables
-    indexed by cell name (`view.field["y2018"].data`).
-    """
-
-    __slots__ = ("data",)
-
-    def __init__(self, data: object) -> None:
-        self.data = data
-
-    def __getitem__(self, name: str) -> ShownValue:
-        return ShownValue(self.data.get(name) if isinstance(self.data, dict) else None)
-
-
-def _shown(widget: str, data: object) -> ShownValue:
-    if widget in ("radio", "select"):
-        return ShownValue(None if data is None or data == "" else str(data))
-    if widget == "checkboxes":
-        return ShownValue([str(value) for value in data] if data is not None else None)
-    return ShownValue(data)
 
 
 @dataclass
@@ -166,7 +76,7 @@ class SectionPage:
         self.fields: dict[str, Any] = {}  # item key -> its field (posted) or ShownValue (GET)
         self.items: list[ItemView] = []
         self.error_summary: list[tuple[str, str, str]] = []
-        self.conflicts: dict[str, services.Conflict] = {}
+        self.conflicts: dict[str, saving.Conflict] = {}
         self._revisions_token: str | None = None
         index = questionnaire.sections.index(section)
         self.next_section = questionnaire.sections[index + 1] if index + 1 < len(
@@ -201,7 +111,7 @@ class SectionPage:
                 data[item.key] = ITEM_TYPES[item.type].form_data(self.values[item.key], item,
                                                                  self.locale)
         displays = item_displays(self.questionnaire, self.section, self.locale)
-        self.fields = {display.key: _shown(display.widget, data.get(display.key))
+        self.fields = {display.key: shown_value(display.widget, data.get(display.key))
                        for display in displays if display.widget not in ("calculated", "repeat")}
         if any(item.type == "repeat" for item in self.section.items):
             # Repeating rows are still drawn by WTForms (a row per stored one, plus a blank).
@@ -294,12 +204,12 @@ class SectionPage:
             return Outcome(False, _("Nie zapisano: popraw zaznaczone pola (%(n)d).",
                                     n=len(self.error_summary)), 422)
         try:
-            changed = services.save_section(self.submission, self.section, values, base,
+            changed = saving.save_section(self.submission, self.section, values, base,
                                             actor=self.user, now=self.now, answers=self.answers)
             for key, meta in evidence.items():
-                services.attach_evidence(self.submission, key, meta, actor=self.user,
+                saving.attach_evidence(self.submission, key, meta, actor=self.user,
                                          now=self.now)
-        except services.StaleSection as stale:
+        except saving.StaleSection as stale:
             return self._conflict_outcome(stale, evaluation, values, base)
         except DomainError as error:
             self._build_items(evaluation, {})
@@ -317,7 +227,7 @@ class SectionPage:
         return Outcome(True, message, 302,
                        next_section=self.next_section.key if go_next else None)
 
-    def _conflict_outcome(self, stale: services.StaleSection, evaluation,
+    def _conflict_outcome(self, stale: saving.StaleSection, evaluation,
                           values: dict[str, Any], old_base: dict[str, list]) -> Outcome:
         self.conflicts = {c.item_key: c for c in stale.conflicts}
         # The user has now seen the other person's values of the conflicting items: saving
@@ -325,14 +235,14 @@ class SectionPage:
         # still leaves a colleague's newer values there alone.
         self.answers = services.answer_rows(self.submission,
                                             self.questionnaire.keys_deciding(self.section))
-        base = services.form_base(self.answers, [item.key for item in self.section.items])
+        base = saving.form_base(self.answers, [item.key for item in self.section.items])
         for key, (revision, fingerprint) in old_base.items():
             item = self.questionnaire.items_by_key.get(key)
             if item is None or key not in values or key in self.conflicts:
                 continue
             kind = ITEM_TYPES[item.type]
             posted = None if kind.is_empty(values[key]) else kind.to_json(values[key], item)
-            if services.value_fingerprint(posted) == fingerprint:
+            if saving.value_fingerprint(posted) == fingerprint:
                 base[key] = [revision, fingerprint]
         self._revisions_token = self._serializer().dumps(
             [self.submission.id, self.section.key, base])
@@ -383,7 +293,7 @@ class SectionPage:
         return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="section-revisions")
 
     def _sign_revisions(self) -> str:
-        base = services.form_base(self.answers, [item.key for item in self.section.items])
+        base = saving.form_base(self.answers, [item.key for item in self.section.items])
         return self._serializer().dumps([self.submission.id, self.section.key, base])
 
     def _read_revisions(self, token: str) -> dict[str, list]:

@@ -25,7 +25,7 @@ from portal.core.errors import DomainError
 from portal.db import session, utcnow
 from portal.editions.services import current_edition
 from portal.review.threads import queries_of
-from portal.submissions import services
+from portal.submissions import saving, services
 from portal.submissions.forms import DeclarationForm, SectionPage, SimpleActionForm
 from portal.submissions.models import Submission
 from portal.submissions.uploads import stored_path
@@ -126,7 +126,7 @@ def confirm_prefilled(submission_id: int, section_key: str):
     if not SimpleActionForm().validate_on_submit():
         abort(400)
     try:
-        count = services.confirm_prefilled(submission, section, actor=current_user)
+        count = saving.confirm_prefilled(submission, section, actor=current_user)
     except DomainError as error:
         session.rollback()
         flash(str(error), "error")
