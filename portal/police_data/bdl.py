@@ -14,8 +14,9 @@ from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 
 from portal.municipalities.gus_files import ImportFailed, Problems
+from portal.police_data.cells import count, decimal, text
 from portal.police_data.models import AreaLevel, ImportKind
-from portal.police_data.readers import ParsedFile, count, decimal, text
+from portal.police_data.parsed_file import ParsedFile
 from portal.police_data.spreadsheets import Grid, RawFile, fail
 
 SOURCE = "GUS BDL P2290"
