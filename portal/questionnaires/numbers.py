@@ -34,6 +34,9 @@ _ENGLISH_NUMBER = re.compile(
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
 _SEPARATORS = {"pl": (NBSP, ","), "en": (",", ".")}
+# Python formats `1,234.5`; these tables turn that into each language's separators.
+_FROM_ENGLISH = {language: str.maketrans({",": group, ".": point})
+                 for language, (group, point) in _SEPARATORS.items()}
 
 
 class NumberFormatError(ValueError):
@@ -76,8 +79,7 @@ def format_number(
     if number == 0:
         number = abs(number)  # never show "-0,00"
     english = format(number, ",f")
-    group, decimal_point = _SEPARATORS.get(_language(locale), _SEPARATORS["pl"])
-    return english.translate(str.maketrans({",": group, ".": decimal_point}))
+    return english.translate(_FROM_ENGLISH.get(_language(locale), _FROM_ENGLISH["pl"]))
 
 
 def _language(locale: str | None) -> str:
