@@ -68,7 +68,9 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale)
     from portal.core.i18n import template_gettext, template_ngettext
 
-    app.jinja_env.globals.update(gettext=template_gettext, ngettext=template_ngettext)
+    # `_` straight to our gettext: Jinja's i18n alias would look `gettext` up again per call.
+    app.jinja_env.globals.update(gettext=template_gettext, ngettext=template_ngettext,
+                                 _=template_gettext)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Zaloguj się, aby zobaczyć tę stronę.")
