@@ -5,23 +5,24 @@ Built in a constant number of queries whatever the size of the submission or the
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cache, lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, literal, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.db import session
-from portal.municipalities.models import Gmina, Population
 from portal.questionnaires.definition import Item, Questionnaire, Section
 from portal.questionnaires.evaluation import Evaluation
 from portal.questionnaires.types import ITEM_TYPES
 from portal.review import flags
 from portal.review.models import AnswerReview, ReviewQuery, SubmissionSnapshot
+from portal.review.peers import Residents, peer_bands, residents_of
 from portal.review.snapshots import latest_snapshot
 from portal.review.threads import queries_of
 from portal.submissions import services as submissions
@@ -39,6 +40,8 @@ class ItemRow:
     section_key: str
     answer: Answer | None
     display: str
+    label: str = ""  # the item's label and unit in the page's language
+    unit: str | None = None
     previous_display: str | None = None
     change: str | None = None
     flags: list[flags.Flag] = field(default_factory=list)
@@ -94,7 +97,7 @@ class ReviewData:
     answers: dict[str, Answer]
     rows: list[ItemRow]
     previous: SubmissionSnapshot | None = None
-    population: Population | None = None
+    population: Residents | None = None
     changes: list[ItemChange] = field(default_factory=list)
 
     def row(self, key: str) -> ItemRow:
@@ -110,6 +113,10 @@ class ReviewData:
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
+
+    def status_counts(self) -> Counter[str]:
+        """Rows per status in one pass, for a page that shows several counts."""
+        return Counter(row.status for row in self.rows)
 
     @property
     def open_query_count(self) -> int:
@@ -144,9 +151,8 @@ def build_review(submission: Submission, *, locale: str = "pl",
     questionnaire = submissions.definition_of(submission)
     answers = _answers(submission.id)
     evaluation = submissions.evaluate_submission(submission, answers)
-    reviews = {r.item_key: r for r in session.scalars(
-        select(AnswerReview).where(AnswerReview.submission_id == submission.id)
-        .options(joinedload(AnswerReview.verified_by)))}
+    reviews = {r.item_key: r for r in session.scalars(_reviews_query(),
+                                                      {"submission_id": submission.id})}
     queries: dict[str, list[ReviewQuery]] = defaultdict(list)
     for query in queries_of(submission.id):
         queries[query.item_key].append(query)
@@ -158,6 +164,8 @@ def build_review(submission: Submission, *, locale: str = "pl",
             answer = answers.get(item.key)
             rows.append(ItemRow(item=item, section_key=section.key, answer=answer,
                                 display=display(item, answer.value if answer else None, locale),
+                                label=item.label.get(locale),
+                                unit=item.unit.get(locale) if item.unit else None,
                                 review=reviews.get(item.key), queries=queries[item.key]))
     data = ReviewData(submission, questionnaire, evaluation, answers, rows)
     if with_flags:
@@ -167,8 +175,21 @@ def build_review(submission: Submission, *, locale: str = "pl",
 
 
 def _answers(submission_id: int) -> dict[str, Answer]:
-    return {a.item_key: a for a in session.scalars(
-        select(Answer).where(Answer.submission_id == submission_id))}
+    return {a.item_key: a for a in session.scalars(_answers_query(),
+                                                   {"submission_id": submission_id})}
+
+
+# The page's statements are built once (on first use, when every model is imported):
+# SQLAlchemy then reuses their cache keys instead of computing them at each view.
+@cache
+def _answers_query() -> Select:
+    return select(Answer).where(Answer.submission_id == bindparam("submission_id"))
+
+
+@cache
+def _reviews_query() -> Select:
+    return (select(AnswerReview).where(AnswerReview.submission_id == bindparam("submission_id"))
+            .options(joinedload(AnswerReview.verified_by)))
 
 
 def _add_context_and_flags(data: ReviewData, locale: str) -> None:
@@ -177,12 +198,10 @@ def _add_context_and_flags(data: ReviewData, locale: str) -> None:
     previous_values = data.previous.values if data.previous is not None else {}
     stored = {key: answer.value for key, answer in data.answers.items()}
     per_capita_keys = _per_capita_keys(data.questionnaire)
-    # Only the bands a flag can use: this gmina's type, items shown with a number.
-    wanted = {row.item.key for row in data.rows if row.item.key in per_capita_keys
-              and flags.as_number(stored.get(row.item.key)) is not None}
-    peer_bands, populations = _peer_bands(submission, wanted)
-    data.population = populations.get(submission.gmina_id)
-    labels = {key: item.label.get(locale) for key, item in data.questionnaire.items_by_key.items()}
+    bands = peer_bands(submission, per_capita_keys)
+    data.population = residents_of(submission.gmina_id, submission.edition.year)
+    labels = {key: data.questionnaire.items_by_key[key].label.get(locale)
+              for key in flags.PARTS if key in data.questionnaire.items_by_key}
     parts = flags.parts_flags(stored, labels)
     kind = submission.gmina.kind
     for row in data.rows:
@@ -198,7 +217,7 @@ def _add_context_and_flags(data: ReviewData, locale: str) -> None:
                     row.flags.append(change)
         if key in per_capita_keys:
             population = data.population.total if data.population else None
-            flag = flags.percentile_flag(value, population, peer_bands.get((kind, key)))
+            flag = flags.percentile_flag(value, population, bands.get((kind, key)))
             if flag:
                 row.flags.append(flag)
         row.flags.extend(parts.get(key, []))
@@ -218,89 +237,11 @@ def _change_text(old: Any, new: Any) -> str | None:
     return f"+{pct}%" if pct > 0 else f"{pct}%"
 
 
+@lru_cache(maxsize=8)
 def _per_capita_keys(questionnaire: Questionnaire) -> frozenset[str]:
+    """Items compared per resident (a questionnaire never changes once published)."""
     return frozenset(key for key, item in questionnaire.items_by_key.items()
                      if item.type == "money" or key in flags.PER_CAPITA_COUNTS)
-
-
-# Percentile bands per (edition, gmina type, items), computed from the peers' answers. They
-# only change when a peer is submitted, returned, approved or reopened (each bumps the
-# submission's lock_version) or population is imported, so a one-row fingerprint of that state
-# tells whether the bands computed earlier in this process still hold.
-_BANDS_CACHE: dict[tuple, dict[tuple[int, str], flags.Band]] = {}
-_BANDS_CACHE_SIZE = 64
-# Returned submissions are being corrected (their answers change without a status change), so
-# the bands compare with submitted and approved ones only.
-PEER_STATES = (State.SUBMITTED, State.APPROVED)
-
-
-def _peer_bands(submission: Submission, keys: set[str]
-                ) -> tuple[dict[tuple[int, str], flags.Band], dict[int, Population]]:
-    """Per-capita percentile bands of `keys` among the edition's submitted gminy of the
-    submission's type (the only bands its flags compare with), and the gmina's population.
-
-    Two queries when the bands are cached in this process, three when they are (re)computed.
-    """
-    kind = submission.gmina.kind
-    peers = (select(Submission.gmina_id)
-             .join(Gmina, Gmina.id == Submission.gmina_id)
-             .where(Submission.edition_id == submission.edition_id,
-                    Submission.status.in_(PEER_STATES), Gmina.kind == kind))
-    peer_versions = (select(Submission.id, Submission.lock_version, Submission.submitted_at)
-                     .join(Gmina, Gmina.id == Submission.gmina_id)
-                     .where(Submission.edition_id == submission.edition_id,
-                            Submission.status.in_(PEER_STATES), Gmina.kind == kind)
-                     .subquery())
-    state = session.execute(select(
-        select(func.count()).select_from(peer_versions).scalar_subquery(),
-        select(func.coalesce(func.sum(peer_versions.c.lock_version), 0)).scalar_subquery(),
-        select(func.coalesce(func.sum(peer_versions.c.id), 0)).scalar_subquery(),
-        select(func.max(peer_versions.c.submitted_at)).scalar_subquery(),
-        select(func.count(Population.id)).scalar_subquery(),
-        select(func.max(Population.imported_at)).scalar_subquery(),
-    )).one()
-    cache_key = (submission.edition_id, kind, frozenset(keys), tuple(map(str, state)))
-    bands = _BANDS_CACHE.get(cache_key)
-    if bands is not None:
-        return bands, _populations([submission.gmina_id], submission.edition.year)
-    populations = _populations(peers.union(select(literal(submission.gmina_id))),
-                               submission.edition.year)
-    bands = _compute_bands(submission, keys, populations)
-    if len(_BANDS_CACHE) >= _BANDS_CACHE_SIZE:
-        _BANDS_CACHE.clear()
-    _BANDS_CACHE[cache_key] = bands
-    return bands, populations
-
-
-def _compute_bands(submission: Submission, keys: set[str],
-                   populations: dict[int, Population]) -> dict[tuple[int, str], flags.Band]:
-    kind = submission.gmina.kind
-    rows = session.execute(
-        select(Answer.item_key, Answer.value, Submission.gmina_id)
-        .join(Submission, Submission.id == Answer.submission_id)
-        .join(Gmina, Gmina.id == Submission.gmina_id)
-        .where(Submission.edition_id == submission.edition_id,
-               Submission.status.in_(PEER_STATES), Gmina.kind == kind,
-               Answer.item_key.in_(keys))
-    ).all()
-    per_capita: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
-    for key, value, gmina_id in rows:
-        number = flags.as_number(value)
-        population = populations.get(gmina_id)
-        if number is not None and population is not None and population.total:
-            per_capita[(kind, key)].append(number / population.total)
-    return flags.bands(per_capita)
-
-
-def _populations(gmina_ids, year: int) -> dict[int, Population]:
-    """Population of `year` or the nearest earlier year; failing that the earliest later one."""
-    chosen: dict[int, Population] = {}
-    for row in session.scalars(select(Population).where(Population.gmina_id.in_(gmina_ids))
-                               .order_by(Population.gmina_id, Population.year)):
-        best = chosen.get(row.gmina_id)
-        if best is None or (row.year <= year and (best.year > year or row.year > best.year)):
-            chosen[row.gmina_id] = row
-    return chosen
 
 
 def changes_since_return(data: ReviewData, locale: str = "pl") -> list[ItemChange]:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from portal.auth.models import User
@@ -20,6 +22,8 @@ from portal.submissions.models import Submission
 from portal.submissions.workflow import State
 
 PER_PAGE = 50
+SORTS = ("gmina", "powiat", "voivodeship", "kind", "status", "submitted", "waiting", "reviewer",
+         "queries")
 STATUSES = [State.SUBMITTED, State.RETURNED, State.APPROVED, State.DRAFT]
 
 
@@ -80,95 +84,137 @@ class QueuePage:
     voivodeships: list[tuple[str, str]]
 
 
-def _open_counts():
-    return (select(ReviewQuery.submission_id, func.count(ReviewQuery.id).label("n"))
-            .where(ReviewQuery.status == "open").group_by(ReviewQuery.submission_id).subquery())
+def _open_queries():
+    """Open queries of the row's submission: an index lookup per row the database returns,
+    instead of aggregating every open query of the edition before the page is cut."""
+    return (select(func.count(ReviewQuery.id))
+            .where(ReviewQuery.submission_id == Submission.id, ReviewQuery.status == "open")
+            .correlate(Submission).scalar_subquery())
 
 
-def _rows_query(edition: Edition) -> tuple[Select, dict]:
+@dataclass(frozen=True)
+class _Statements:
+    """The queue's fixed statements, built once (on first use, when every model is imported):
+    SQLAlchemy then reuses their cache keys instead of computing them at each view."""
+
+    reviewer: Any  # the alias of the reviewer's user row, shared by sorting and the rows
+    details: Select  # what a row shows, for rows picked by id (only they are joined, counted)
+    oldest: Select
+    counts: Select
+    voivodeships: Select
+
+
+@cache
+def _statements() -> _Statements:
     reviewer = aliased(User)
-    counts = _open_counts()
-    open_queries = func.coalesce(counts.c.n, 0)
-    query = (
+    details = (
         select(Submission.id, Gmina.name, Gmina.teryt7, Gmina.kind, Powiat.name,
                Voivodeship.name, Submission.status, Submission.submitted_at,
-               Submission.in_review_since, reviewer.name, open_queries)
+               Submission.in_review_since, reviewer.name, _open_queries())
         .join(Gmina, Gmina.id == Submission.gmina_id)
         .join(Powiat, Powiat.id == Gmina.powiat_id)
         .join(Voivodeship, Voivodeship.id == Powiat.voivodeship_id)
         .outerjoin(reviewer, reviewer.id == Submission.reviewer_id)
-        .outerjoin(counts, counts.c.submission_id == Submission.id)
-        .where(Submission.edition_id == edition.id)
     )
-    sorts = {"gmina": Gmina.name, "powiat": Powiat.name, "voivodeship": Voivodeship.name,
-             "kind": Gmina.kind, "status": Submission.status,
-             "submitted": Submission.submitted_at, "waiting": Submission.in_review_since,
-             "reviewer": reviewer.name, "queries": open_queries}
-    return query, sorts
+    waiting = (Submission.in_review_since.asc(), Submission.id)
+    oldest = _picked(details, select(Submission.id)
+                     .where(Submission.edition_id == bindparam("edition_id"),
+                            Submission.status == State.SUBMITTED)
+                     .order_by(*waiting).limit(5), waiting)
+    # Per status and reviewer in one grouping; the (few) reviewers' names joined after.
+    grouped = (select(Submission.status, Submission.reviewer_id,
+                      func.count(Submission.id).label("n"))
+               .where(Submission.edition_id == bindparam("edition_id"))
+               .group_by(Submission.status, Submission.reviewer_id).subquery())
+    counts = (select(grouped.c.status, User.id, User.name, grouped.c.n)
+              .outerjoin(User, User.id == grouped.c.reviewer_id).order_by(User.name, User.id))
+    return _Statements(reviewer, details, oldest, counts,
+                       select(Voivodeship).order_by(Voivodeship.name))
 
 
-def _filtered(query: Select, filters: QueueFilters, user) -> Select:
-    if filters.status:
-        query = query.where(Submission.status == filters.status)
-    else:
-        query = query.where(Submission.status != State.DRAFT)
+def _picked(details: Select, ids: Select, order) -> Select:
+    """The rows of `ids` (sorted and limited), joined and put back in `order`."""
+    # Not correlated: inside the rows' query, the same tables stand for other rows.
+    return details.where(Submission.id.in_(ids.correlate(None).scalar_subquery())).order_by(*order)
+
+
+def _sorted_ids(conditions: list, filters: QueueFilters, reviewer) -> tuple[Select, list]:
+    """The filtered submissions' ids in the page's order, joining only what the order needs,
+    and that order (to sort the page's rows again once joined)."""
+    query = select(Submission.id).join(Gmina, Gmina.id == Submission.gmina_id).where(*conditions)
+    sort = filters.sort if filters.sort in SORTS else "waiting"
+    if sort in ("powiat", "voivodeship"):
+        query = query.join(Powiat, Powiat.id == Gmina.powiat_id)
+    if sort == "voivodeship":
+        query = query.join(Voivodeship, Voivodeship.id == Powiat.voivodeship_id)
+    if sort == "reviewer":
+        query = query.outerjoin(reviewer, reviewer.id == Submission.reviewer_id)
+    columns = {"gmina": Gmina.name, "powiat": Powiat.name, "voivodeship": Voivodeship.name,
+               "kind": Gmina.kind, "status": Submission.status,
+               "submitted": Submission.submitted_at, "waiting": Submission.in_review_since,
+               "reviewer": reviewer.name, "queries": _open_queries()}
+    column = columns[sort].desc() if filters.descending else columns[sort].asc()
+    order = [column.nulls_last(), Gmina.name, Submission.id]
+    return query.order_by(*order), order
+
+
+def _conditions(edition: Edition, filters: QueueFilters, user) -> list:
+    """The filters as conditions on submissions alone, so counting needs no joins."""
+    conditions = [Submission.edition_id == edition.id,
+                  Submission.status == filters.status if filters.status
+                  else Submission.status != State.DRAFT]
     if filters.voivodeship:
-        query = query.where(Voivodeship.code == filters.voivodeship)
+        conditions.append(Submission.gmina_id.in_(
+            select(Gmina.id).join(Powiat, Powiat.id == Gmina.powiat_id)
+            .join(Voivodeship, Voivodeship.id == Powiat.voivodeship_id)
+            .where(Voivodeship.code == filters.voivodeship)))
     if filters.kind:
-        query = query.where(Gmina.kind == filters.kind)
+        conditions.append(Submission.gmina_id.in_(select(Gmina.id)
+                                                  .where(Gmina.kind == filters.kind)))
     if filters.mine:
-        query = query.where(Submission.reviewer_id == user.id)
+        conditions.append(Submission.reviewer_id == user.id)
     if filters.unassigned:
-        query = query.where(Submission.reviewer_id.is_(None))
-    return query
+        conditions.append(Submission.reviewer_id.is_(None))
+    return conditions
 
 
 def review_queue(edition: Edition, filters: QueueFilters, *, user,
                  per_page: int | None = None) -> QueuePage:
     """One page of the edition's queue, with counts per status and reviewer and the oldest."""
     per_page = per_page or PER_PAGE
-    base, sorts = _rows_query(edition)
-    query = _filtered(base, filters, user)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    conditions = _conditions(edition, filters, user)
+    total = session.scalar(select(func.count(Submission.id)).where(*conditions)) or 0
     pages = max(1, -(-total // per_page))
     page = min(max(1, filters.page), pages)
-    column = sorts.get(filters.sort, sorts["waiting"])
-    order = column.desc() if filters.descending else column.asc()
-    rows = session.execute(query.order_by(order.nulls_last(), Gmina.name, Submission.id)
-                           .limit(per_page).offset((page - 1) * per_page)).all()
-    oldest = session.execute(
-        base.where(Submission.status == State.SUBMITTED)
-        .order_by(Submission.in_review_since.asc(), Submission.id).limit(5)).all()
+    statements = _statements()
+    ids, order = _sorted_ids(conditions, filters, statements.reviewer)
+    rows = session.execute(_picked(statements.details,
+                                   ids.limit(per_page).offset((page - 1) * per_page), order))
+    oldest = session.execute(statements.oldest, {"edition_id": edition.id})
+    status_counts, reviewer_loads, unassigned_waiting = _edition_counts(statements, edition)
     return QueuePage(
         rows=[QueueRow(*row) for row in rows], total=total, page=page, pages=pages,
-        status_counts=_status_counts(edition), reviewer_loads=_reviewer_loads(edition),
-        unassigned_waiting=_unassigned_waiting(edition), oldest=[QueueRow(*r) for r in oldest],
-        voivodeships=[(v.code, v.display_name) for v in
-                      session.scalars(select(Voivodeship).order_by(Voivodeship.name))],
+        status_counts=status_counts, reviewer_loads=reviewer_loads,
+        unassigned_waiting=unassigned_waiting, oldest=[QueueRow(*row) for row in oldest],
+        voivodeships=[(v.code, v.display_name)
+                      for v in session.scalars(statements.voivodeships)],
     )
 
 
-def _status_counts(edition: Edition) -> dict[str, int]:
-    counts = dict(session.execute(
-        select(Submission.status, func.count(Submission.id))
-        .where(Submission.edition_id == edition.id).group_by(Submission.status)).all())
-    return {state.value: counts.get(state.value, 0) for state in STATUSES}
-
-
-def _reviewer_loads(edition: Edition) -> list[ReviewerLoad]:
+def _edition_counts(statements: _Statements,
+                    edition: Edition) -> tuple[dict[str, int], list[ReviewerLoad], int]:
+    """Submissions per status, per reviewer and status, and those waiting without a reviewer."""
+    statuses: dict[str, int] = {}
     loads: dict[tuple[int, str], dict[str, int]] = {}
-    for user_id, name, status, n in session.execute(
-            select(User.id, User.name, Submission.status, func.count(Submission.id))
-            .join(User, User.id == Submission.reviewer_id)
-            .where(Submission.edition_id == edition.id)
-            .group_by(User.id, User.name, Submission.status).order_by(User.name, User.id)):
-        loads.setdefault((user_id, name), {})[status] = n
-    return [ReviewerLoad(key[1], c.get("submitted", 0), c.get("returned", 0), c.get("approved", 0))
-            for key, c in loads.items()]
-
-
-def _unassigned_waiting(edition: Edition) -> int:
-    return session.scalar(
-        select(func.count(Submission.id)).where(Submission.edition_id == edition.id,
-                                                Submission.status == State.SUBMITTED,
-                                                Submission.reviewer_id.is_(None))) or 0
+    unassigned = 0
+    for status, user_id, name, n in session.execute(statements.counts,
+                                                    {"edition_id": edition.id}):
+        statuses[status] = statuses.get(status, 0) + n
+        if user_id is not None:
+            loads.setdefault((user_id, name), {})[status] = n
+        elif status == State.SUBMITTED:
+            unassigned = n
+    return ({state.value: statuses.get(state.value, 0) for state in STATUSES},
+            [ReviewerLoad(key[1], c.get("submitted", 0), c.get("returned", 0),
+                          c.get("approved", 0)) for key, c in loads.items()],
+            unassigned)

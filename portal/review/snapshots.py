@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from functools import cache
+
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
 from portal.db import session, utcnow
@@ -51,11 +53,18 @@ def latest_snapshot(gmina_id: int, *, before_year: int) -> SubmissionSnapshot | 
     Used for last year's values (prefill, year-on-year change): a reopened submission's last
     snapshot is still the last verified data.
     """
-    return session.scalar(
+    return session.scalar(_latest_snapshot_query(), {"gmina_id": gmina_id, "year": before_year})
+
+
+@cache
+def _latest_snapshot_query() -> Select:
+    # Built once (on first use, when every model is imported): SQLAlchemy then reuses its cache
+    # key, which costs more than running this one-row query. The review page runs it each view.
+    return (
         select(SubmissionSnapshot)
         .join(SubmissionSnapshot.submission)
         .join(Submission.edition)
-        .where(Submission.gmina_id == gmina_id, Edition.year < before_year)
+        .where(Submission.gmina_id == bindparam("gmina_id"), Edition.year < bindparam("year"))
         .order_by(Edition.year.desc(), SubmissionSnapshot.number.desc())
         .options(contains_eager(SubmissionSnapshot.submission).contains_eager(Submission.edition))
         .limit(1)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import selectinload
 
 from portal.db import session
@@ -11,17 +13,25 @@ from portal.review.models import QueryMessage, ReviewQuery
 
 def queries_of(submission_id: int, *, sent_only: bool = False,
                open_only: bool = False) -> list[ReviewQuery]:
-    """Queries of a submission with their messages and authors, oldest first (three queries)."""
+    """Queries of a submission with their messages and authors, oldest first (two queries)."""
+    return list(session.scalars(_queries_statement(sent_only, open_only),
+                                {"submission_id": submission_id}))
+
+
+@cache
+def _queries_statement(sent_only: bool, open_only: bool) -> Select:
+    # One statement per filter, built once (on first use, when every model is imported):
+    # SQLAlchemy then reuses its cache key instead of computing it at each page view.
     statement = (
-        select(ReviewQuery).where(ReviewQuery.submission_id == submission_id)
-        .options(selectinload(ReviewQuery.messages).selectinload(QueryMessage.author))
+        select(ReviewQuery).where(ReviewQuery.submission_id == bindparam("submission_id"))
+        .options(selectinload(ReviewQuery.messages).joinedload(QueryMessage.author))
         .order_by(ReviewQuery.id)
     )
     if sent_only:
         statement = statement.where(ReviewQuery.sent_at.is_not(None))
     if open_only:
         statement = statement.where(ReviewQuery.status == "open")
-    return list(session.scalars(statement))
+    return statement
 
 
 def queried_keys(submission_id: int) -> frozenset[str]:

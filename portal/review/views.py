@@ -13,6 +13,7 @@ from portal.auth.models import Role, User
 from portal.core.access import role_required
 from portal.core.errors import DomainError
 from portal.db import session, utcnow
+from portal.editions.models import Edition
 from portal.editions.services import current_edition
 from portal.municipalities.models import Gmina, Powiat
 from portal.review import forms, services
@@ -30,14 +31,16 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 
 
 def _staff_submission(submission_id: int) -> Submission:
-    """The submission with its gmina, edition and reviewer; 404 for officials and unknown ids."""
+    """The submission with its gmina, edition (and its questionnaire version) and reviewer, in
+    one query; 404 for officials and unknown ids."""
     if not current_user.is_staff:
         abort(404)
     submission = session.scalar(
         select(Submission).where(Submission.id == submission_id)
         .options(joinedload(Submission.gmina).joinedload(Gmina.powiat)
                  .joinedload(Powiat.voivodeship),
-                 joinedload(Submission.edition), joinedload(Submission.reviewer))
+                 joinedload(Submission.edition).joinedload(Edition.questionnaire_version),
+                 joinedload(Submission.reviewer))
     )
     if submission is None:
         abort(404)
@@ -103,8 +106,10 @@ def queue():
         return render_template("submissions/no_edition.html")
     filters = _filters()
     page = review_queue(edition, filters, user=current_user)
+    # Translated once: each lookup of a lazy label would translate it again (50 rows).
+    labels = {state: str(label) for state, label in STATE_LABELS.items()}
     return render_template("review/queue.html", edition=edition, page=page, filters=filters,
-                           labels=STATE_LABELS, now=utcnow(), statuses=STATUSES,
+                           labels=labels, now=utcnow(), statuses=STATUSES,
                            queue_url=_queue_url)
 
 
@@ -132,12 +137,14 @@ def submission(submission_id: int):
             (user.id, user.name) for user in session.scalars(
                 select(User).where(User.role.in_([Role.REVIEWER, Role.ADMIN]),
                                    User.active.is_(True)).order_by(User.name))]
+    # The decision and reopen forms are written out in the template; of a form object they only
+    # need the CSRF field, the same for every form, so one form object serves them all. The
+    # flag labels are translated once, not at each of the page's flags.
     return render_template(
         "review/submission.html", submission=submission, data=data,
         refusal=services.decision_refusal(submission, current_user), assign_form=assign_form,
-        action_form=forms.ActionForm(), decision_form=forms.DecisionForm(),
-        reopen_form=forms.ReopenForm(), locale=str(get_locale()), labels=STATE_LABELS,
-        flag_labels=KIND_LABELS,
+        action_form=forms.ActionForm(), locale=str(get_locale()), labels=STATE_LABELS,
+        flag_labels={kind: str(label) for kind, label in KIND_LABELS.items()},
         snapshots=snapshot_history(submission) if submission.approved_at else [])
 
 

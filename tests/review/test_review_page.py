@@ -55,21 +55,54 @@ def test_change_of_more_than_half_is_flagged_as_advice(client, last_year, assign
                                     html.index('id="item-budget_cctv_capital"')]
 
 
+def _small_peers(edition, submission) -> list:
+    """30 made-up gminy; Kórnik (urban-rural, 30 909 residents in 2020) spends as much as the
+    ten of its type, which get 3 000 residents: per resident it is among the lowest."""
+    peers = [made for made in many_submissions(edition, 30, answers=COMPLETE_2018)
+             if made.gmina.kind == submission.gmina.kind]
+    for made in peers:
+        session.query(Population).filter_by(gmina_id=made.gmina_id).one().total = 3000
+    session.flush()
+    return peers
+
+
+def _item(html: str, key: str) -> str:
+    item = html[html.index(f'id="item-{key}"'):]
+    return item[:item.index("</article>")]
+
+
 def test_per_capita_outlier_among_gminy_of_the_same_type_is_flagged(client, edition, assigned,
                                                                     reviewer):
-    peers = many_submissions(edition, 30, answers=COMPLETE_2018)
-    # Kórnik (urban-rural, 30 909 residents in 2020) spends as much as the peers of its type
-    # with 5 000..34 000 residents: per resident it is among the lowest.
-    for submission in peers:
-        if submission.gmina.kind == assigned.gmina.kind:
-            population = session.query(Population).filter_by(gmina_id=submission.gmina_id).one()
-            population.total = 3000
-    session.flush()
+    _small_peers(edition, assigned)
     as_user(client, reviewer)
-    html = page_html(client, assigned)
-    item = html[html.index('id="item-budget_754_total"'):]
-    item = item[:item.index("</article>")]
+    item = _item(page_html(client, assigned), "budget_754_total")
     assert "nietypowo na mieszkańca" in item and "poniżej 1. percentyla" in item
+
+
+def test_flags_follow_the_peers_between_views(client, edition, assigned, reviewer):
+    """The bands are kept between views, yet each view shows what the peers are now."""
+    peers = _small_peers(edition, assigned)
+    as_user(client, reviewer)
+    assert "poniżej 1. percentyla" in _item(page_html(client, assigned), "budget_754_total")
+    # A population import replaces the figures in place: the peers are as big as Kórnik.
+    for made in peers:
+        session.query(Population).filter_by(gmina_id=made.gmina_id).one().total = 30909
+    session.flush()
+    assert "nietypowo" not in _item(page_html(client, assigned), "budget_754_total")
+    for made in peers:
+        session.query(Population).filter_by(gmina_id=made.gmina_id).one().total = 3000
+    session.flush()
+    assert "poniżej 1. percentyla" in _item(page_html(client, assigned), "budget_754_total")
+    # Two peers returned to their gminy: nine submitted gminy of the type are too few to compare.
+    for made in peers[:2]:
+        made.status, made.returned_at = "returned", utcnow()
+    session.flush()
+    assert "nietypowo" not in _item(page_html(client, assigned), "budget_754_total")
+    # Submitted again: compared again.
+    for made in peers[:2]:
+        made.status = "submitted"
+    session.flush()
+    assert "poniżej 1. percentyla" in _item(page_html(client, assigned), "budget_754_total")
 
 
 def test_comments_with_html_are_escaped_on_the_review_page(client, assigned, reviewer):
@@ -123,5 +156,6 @@ def test_review_page_needs_the_same_queries_for_a_small_and_the_largest_submissi
     large_count = _count_page_queries(client, large, query_counter)
 
     assert small_count == large_count <= 13
-    # Nothing changed among the peers: the second view reuses the percentile bands.
-    assert _count_page_queries(client, large, query_counter) == large_count - 1
+    # Nothing changed among the peers: the second view reuses the percentile bands instead of
+    # reading the peers' population and answers.
+    assert _count_page_queries(client, large, query_counter) == large_count - 2
