@@ -144,13 +144,9 @@ def _file(view: ItemView, page: SectionPage, locked: bool) -> str:
     if meta:
         link = url_for("submissions.download_file", submission_id=page.submission.id,
                        item_key=d.key)
-        attached, remove = _("Załączony plik:"), _("usuń plik")
-        out.append(f'<p>{attached} <a href="{escape(link)}">{escape(meta["name"])}'
-                   f'</a> <span class="muted">({round(meta["size"] / 1024, 1)} kB)</span>')
-        if not locked:
-            out.append(f'<label class="inline"><input type="checkbox" name="_remove_file" '
-                       f'value="{d.key}"> {remove}</label>')
-        out.append("</p>")
+        size = f' <span class="muted">({round(meta["size"] / 1024, 1)} kB)</span>'
+        out.append(_stored(_("Załączony plik:"), link, meta["name"], size,
+                           None if locked else ("_remove_file", d.key, _("usuń plik"))))
     if not locked:
         out.append(f'<input type="file"{d.input_attrs}{view.state_attrs}>'
                    f'<p class="muted">{d.file_rules}</p>')
@@ -187,14 +183,21 @@ def _evidence(view: ItemView, page: SectionPage) -> str:
     if meta:
         link = url_for("submissions.download_evidence", submission_id=page.submission.id,
                        item_key=key)
-        attached, remove = _("Dokument potwierdzający:"), _("usuń")
-        out.append(f'<p>{attached} <a href="{escape(link)}">{escape(meta["name"])}</a>')
-        if not locked:
-            out.append(f'<label class="inline"><input type="checkbox" name="_remove_evidence" '
-                       f'value="{key}"> {remove}</label>')
-        out.append("</p>")
+        out.append(_stored(_("Dokument potwierdzający:"), link, meta["name"], "",
+                           None if locked else ("_remove_evidence", key, _("usuń"))))
     if not locked:
         out.append(f'<label for="{key}__evidence">{view.display.evidence_label}</label>'
                    f'<input type="file" id="{key}__evidence" name="{key}__evidence">')
     out.append("</div>")
     return "".join(out)
+
+
+def _stored(heading: str, link: str, name: str, after: str,
+            removal: tuple[str, str, str] | None) -> str:
+    """A stored file: its link, and unless locked a box to remove it (field, key, label)."""
+    html = f'<p>{heading} <a href="{escape(link)}">{escape(name)}</a>{after}'
+    if removal is not None:
+        field, key, label = removal
+        html += (f'<label class="inline"><input type="checkbox" name="{field}" value="{key}"> '
+                 f"{label}</label>")
+    return html + "</p>"
