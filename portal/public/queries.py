@@ -23,6 +23,7 @@ class IndicatorStats:
 
     raw: Quartiles | None
     normalised: Quartiles | None
+    raw_mean: float | None = None  # for yes/no indicators: gives the share of "yes"
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,15 @@ def category_indicator_stats(run: ScoringRun, category: str) -> dict[str, Indica
     for indicator, raw_value, normalised_value in rows:
         raw[indicator].append(np.nan if raw_value is None else raw_value)
         normalised[indicator].append(np.nan if normalised_value is None else normalised_value)
-    return {key: IndicatorStats(_quartiles(raw[key]), _quartiles(normalised[key]))
+    return {key: IndicatorStats(_quartiles(raw[key]), _quartiles(normalised[key]),
+                                _mean(raw[key]))
             for key in raw}
+
+
+def _mean(values: list[float]) -> float | None:
+    array = np.asarray(values, np.float64)
+    array = array[np.isfinite(array)]
+    return float(array.mean()) if array.size else None
 
 
 def _quartiles(values: list[float]) -> Quartiles | None:

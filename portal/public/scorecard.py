@@ -24,6 +24,7 @@ from portal.review.snapshots import approved_snapshot
 from portal.scoring import results
 from portal.scoring.methodology import Methodology
 from portal.scoring.models import RankingEntry, ScoringRun
+from portal.scoring.yes_no import YesNo, yes_no_indicators
 
 log = logging.getLogger(__name__)
 STRENGTHS = 3  # how many strengths and weaknesses a scorecard lists
@@ -36,6 +37,14 @@ class IndicatorLine:
     pillar: str  # the pillar's name
     result: Any  # IndicatorResult
     stats: IndicatorStats | None  # the gmina's category
+    yes_no: YesNo | None = None  # set when the value is a coded yes/no answer
+
+    @property
+    def share_yes(self) -> float | None:
+        """Share of "yes" in the gmina's category, for a yes/no indicator."""
+        if self.yes_no is None or self.stats is None:
+            return None
+        return self.yes_no.share_yes(self.stats.raw_mean)
 
     @property
     def decimals(self) -> int:
@@ -118,8 +127,10 @@ def build_scorecard(run: ScoringRun, edition: Edition, gmina: Gmina) -> Scorecar
     stats = category_indicator_stats(run, entry.category)
     names = {i.id: i.name or i.id for i in methodology.indicators}
     pillar_of = _pillar_names(methodology)
+    yes_no = yes_no_indicators(methodology)
     lines = [IndicatorLine(r.indicator, names.get(r.indicator, r.indicator),
-                           pillar_of.get(r.indicator, ""), r, stats.get(r.indicator))
+                           pillar_of.get(r.indicator, ""), r, stats.get(r.indicator),
+                           yes_no.get(r.indicator))
              for r in entry.indicators]
     card = Scorecard(
         run=run, edition=edition, gmina=gmina, entry=entry, methodology=methodology,

@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
@@ -21,6 +21,14 @@ class DeadlineForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """Only the CSRF token: the confirmation page's button."""
+
+
+class DiscardForm(FlaskForm):
+    """Discarding a draft cannot be undone: the admin ticks that they understand."""
+
+    confirm = BooleanField(
+        _l("Rozumiem, że projekt i jego wyniki zostaną trwale usunięte."),
+        validators=[DataRequired(_l("Potwierdź, że chcesz odrzucić projekt."))])
 
 
 class ObjectionForm(FlaskForm):

@@ -18,6 +18,7 @@ from portal.editions.models import Edition
 from portal.municipalities.models import Gmina, Powiat
 from portal.scoring.methodology import Methodology, parse_methodology
 from portal.scoring.models import IndicatorResult, RankingEntry, RunStatus, ScoringRun
+from portal.scoring.yes_no import YesNo, yes_no_indicators
 
 STAT_FIELDS = ("raw", "transformed", "normalised", "contribution", "points_lost")
 
@@ -87,6 +88,34 @@ def category_stats(run: ScoringRun, field: str = "raw"
     return dict(stats)
 
 
+def yes_shares(run: ScoringRun, category: str) -> dict[str, float]:
+    """{yes/no indicator: share of "yes"} over the category's ranked entries (one query).
+
+    A median of yes/no answers says little ("tak" for 51% and for 100%), so pages compare a
+    yes/no indicator with how many gminy of the same type answered "yes".
+    """
+    codes = yes_no_of(run)
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(IndicatorResult.indicator, IndicatorResult.raw)
+        .join(RankingEntry, RankingEntry.id == IndicatorResult.entry_id)
+        .where(RankingEntry.run_id == run.id, RankingEntry.category == str(category),
+               RankingEntry.ranked.is_(True), IndicatorResult.indicator.in_(codes),
+               IndicatorResult.raw.is_not(None)))
+    values: dict[str, list[float]] = defaultdict(list)
+    for indicator, raw in rows:
+        values[indicator].append(raw)
+    shares = {}
+    for indicator, vals in values.items():
+        arr = np.asarray(vals, np.float64)
+        arr = arr[np.isfinite(arr)]
+        share = codes[indicator].share_yes(float(arr.mean())) if arr.size else None
+        if share is not None:
+            shares[indicator] = share
+    return shares
+
+
 def previous_published_entry(gmina: Gmina, edition: Edition) -> RankingEntry | None:
     """The gmina's entry in the published run of the latest earlier edition that has one."""
     return session.scalar(
@@ -140,3 +169,8 @@ def pillars(run: ScoringRun) -> list[tuple[str, str]]:
 def indicator_names(run: ScoringRun) -> dict[str, str]:
     """Indicator id -> Polish name, in file order."""
     return {i.id: i.name or i.id for i in methodology_of(run).indicators}
+
+
+def yes_no_of(run: ScoringRun) -> dict[str, YesNo]:
+    """The run's yes/no indicators, shown as "tak"/"nie" rather than their codes."""
+    return yes_no_indicators(methodology_of(run))

@@ -29,6 +29,7 @@ from portal.questionnaires.definition import Questionnaire
 from portal.questionnaires.versions import DEFINITIONS_DIR, definition_for
 from portal.scoring import inputs as loader
 from portal.scoring import quality
+from portal.scoring.discard import next_number
 from portal.scoring.engine import Result, score
 from portal.scoring.methodology import Methodology, MethodologyInvalid, parse_methodology
 from portal.scoring.models import (
@@ -223,8 +224,7 @@ def start_run(edition: Edition, *, actor, draws: int | None = None, notes: str |
     result = score(m, data.table, draws=draws, progress=lambda n: tick("draws", n))
     tick("compute", 1)
     t2 = time.perf_counter()
-    number = (session.scalar(select(func.max(ScoringRun.number))
-                             .where(ScoringRun.edition_id == edition.id)) or 0) + 1
+    number = next_number(edition.id)
     unc = result.uncertainty
     run = ScoringRun(
         edition_id=edition.id, number=number, status=RunStatus.DRAFT,

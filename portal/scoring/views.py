@@ -25,11 +25,12 @@ from portal.core.errors import DomainError
 from portal.db import session
 from portal.editions.models import POLAND, Edition
 from portal.municipalities.models import Gmina
-from portal.scoring import objections, results, services
+from portal.scoring import discard, objections, results, services
 from portal.scoring.compare import compare
 from portal.scoring.forms import (
     ConfirmForm,
     DeadlineForm,
+    DiscardForm,
     ObjectionForm,
     ResolveForm,
     StartRunForm,
@@ -89,6 +90,8 @@ def run(run_id: int):
         pillars=results.pillars(scoring_run), objections=objections.objections_for(scoring_run),
         deadline_form=DeadlineForm(reply_deadline=scoring_run.reply_deadline),
         resolve_form=ResolveForm(), refusal=services.publication_refusal(scoring_run, today()),
+        discard_refusal=discard.refusal(scoring_run, today()),
+        yes_no=results.yes_no_of(scoring_run),
         others=[r for r in results.runs(scoring_run.edition) if r.id != scoring_run.id])
 
 
@@ -129,6 +132,31 @@ def publish(run_id: int):
     current = results.published_run(scoring_run.edition)
     return render_template("scoring/publish.html", run=scoring_run, form=form, current=current,
                            refusal=services.publication_refusal(scoring_run, today()))
+
+
+@bp.route("/admin/scoring/runs/<int:run_id>/discard", methods=["GET", "POST"])
+@role_required("admin")
+def discard_run(run_id: int):
+    scoring_run = _run_or_404(run_id)
+    form = DiscardForm()
+    refusal = discard.refusal(scoring_run, today())
+    if request.method == "POST" and refusal:  # also a hand-made POST for a published run
+        flash(refusal, "error")
+        return redirect(url_for("scoring.run", run_id=run_id))
+    if request.method == "POST" and form.validate_on_submit():
+        number, year = scoring_run.number, scoring_run.edition.year
+        try:
+            discard.discard(scoring_run, actor=current_user, today=today())
+            session.commit()
+        except DomainError as error:
+            session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("scoring.run", run_id=run_id))
+        flash(_("Odrzucono projekt: przebieg nr %(n)d edycji %(y)d usunięto razem z wynikami. "
+                "Zdarzenie zapisano w dzienniku zmian.", n=number, y=year), "success")
+        return redirect(url_for("scoring.runs"))
+    page = render_template("scoring/discard.html", run=scoring_run, form=form, refusal=refusal)
+    return page, 400 if request.method == "POST" else 200
 
 
 @bp.get("/admin/scoring/compare")
@@ -195,7 +223,9 @@ def draft_card(run_id: int, teryt6: str):
         pillars=results.pillars(scoring_run), form=form,
         objections=objections.objections_for(scoring_run, gmina),
         reply_open=objections.reply_open(scoring_run, today()),
-        stats=results.category_stats(scoring_run).get(entry.category, {}))
+        stats=results.category_stats(scoring_run).get(entry.category, {}),
+        yes_no=results.yes_no_of(scoring_run),
+        shares=results.yes_shares(scoring_run, entry.category))
 
 
 @bp.post("/wyniki/projekt/<int:run_id>/<teryt6>/zastrzezenia")
