@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField
+from wtforms import SelectChoice, SelectField
 
 from portal.police_data.models import KIND_LABELS
 
@@ -16,8 +16,8 @@ class UploadForm(FlaskForm):
     )
     kind = SelectField(
         _l("Rodzaj danych"),
-        choices=[("", _l("rozpoznaj z nagłówka pliku"))]
-        + [(kind.value, label) for kind, label in KIND_LABELS.items()],
+        choices=[SelectChoice("", _l("rozpoznaj z nagłówka pliku")),
+                 *(SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items())],
         default="",
     )
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
 
 from portal.auth.models import Role, User
 from portal.core.access import role_required
@@ -134,7 +135,7 @@ def submission(submission_id: int):
     if current_user.role == Role.ADMIN:
         assign_form = forms.AssignForm(reviewer_id=submission.reviewer_id)
         assign_form.reviewer_id.choices = [
-            (user.id, user.name) for user in session.scalars(
+            SelectChoice(user.id, user.name) for user in session.scalars(
                 select(User).where(User.role.in_([Role.REVIEWER, Role.ADMIN]),
                                    User.active.is_(True)).order_by(User.name))]
     # The decision and reopen forms are written out in the template; of a form object they only

@@ -3,7 +3,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
@@ -41,8 +49,9 @@ class ObjectionForm(FlaskForm):
 
 class ResolveForm(FlaskForm):
     decision = RadioField(_l("Rozstrzygnięcie"),
-                          choices=[("accept", _l("uwzględnij: ponownie otwórz ankietę gminy")),
-                                   ("reject", _l("odrzuć"))],
+                          choices=[SelectChoice("accept",
+                                                _l("uwzględnij: ponownie otwórz ankietę gminy")),
+                                   SelectChoice("reject", _l("odrzuć"))],
                           validators=[InputRequired(_l("Wybierz rozstrzygnięcie."))])
     resolution = TextAreaField(_l("Uzasadnienie"),
                                validators=[DataRequired(_l("Podaj uzasadnienie.")),

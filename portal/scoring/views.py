@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from portal.core.access import role_required
 from portal.core.errors import DomainError
@@ -55,7 +56,7 @@ def _run_or_404(run_id: int) -> ScoringRun:
 def runs():
     editions = session.scalars(select(Edition).order_by(Edition.year.desc())).all()
     form = StartRunForm()
-    form.edition.choices = [(e.id, str(e.year)) for e in editions]
+    form.edition.choices = [SelectChoice(e.id, str(e.year)) for e in editions]
     listing = [(e, results.runs(e)) for e in editions]
     return render_template("scoring/runs.html", listing=listing, form=form)
 
@@ -64,7 +65,8 @@ def runs():
 @role_required("admin")
 def start():
     form = StartRunForm()
-    form.edition.choices = [(e.id, str(e.year)) for e in session.scalars(select(Edition))]
+    form.edition.choices = [SelectChoice(e.id, str(e.year))
+                            for e in session.scalars(select(Edition))]
     if not form.validate_on_submit():
         flash(_("Popraw formularz uruchomienia."), "error")
         return redirect(url_for("scoring.runs"))
@@ -217,7 +219,8 @@ def draft_card(run_id: int, teryt6: str):
     entry = results.entry_for(scoring_run, gmina) or abort(404)
     names = results.indicator_names(scoring_run)
     form = ObjectionForm()
-    form.indicator.choices = [("", _("całego wyniku"))] + list(names.items())
+    form.indicator.choices = [SelectChoice("", _("całego wyniku")),
+                              *(SelectChoice(key, name) for key, name in names.items())]
     return render_template(
         "scoring/draft_card.html", run=scoring_run, gmina=gmina, entry=entry, names=names,
         pillars=results.pillars(scoring_run), form=form,
@@ -234,7 +237,8 @@ def add_objection(run_id: int, teryt6: str):
     scoring_run, gmina = _card_or_404(run_id, teryt6)
     names = results.indicator_names(scoring_run)
     form = ObjectionForm()
-    form.indicator.choices = [("", "")] + list(names.items())
+    form.indicator.choices = [SelectChoice("", ""),
+                              *(SelectChoice(key, name) for key, name in names.items())]
     back = redirect(url_for("scoring.draft_card", run_id=run_id, teryt6=teryt6))
     if not form.validate_on_submit():
         for errors in form.errors.values():
