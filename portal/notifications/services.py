@@ -18,12 +18,23 @@ from typing import Any
 from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Connection, Engine, event, func, inspect, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    bindparam,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.auth.models import Role, User
 from portal.db import session, utcnow
+from portal.municipalities.models import Gmina
 from portal.notifications import mailer
 from portal.notifications.models import OutboxMessage, OutboxStatus
 from portal.submissions.models import Submission
@@ -52,7 +63,24 @@ KINDS: dict[str, Kind] = {
                                       "(edycja %(year)s)")),
     "query_replied": Kind(_l("Gmina %(gmina)s odpowiedziała na pytanie (edycja %(year)s)"),
                           required=("item_label", "reply")),
+    "objection_filed": Kind(_l("Gmina %(gmina)s zgłosiła zastrzeżenie do projektu wyników "
+                               "(edycja %(year)s)"), required=("run_number", "comment")),
+    "objection_resolved": Kind(_l("Rozpatrzono zastrzeżenie gminy %(gmina)s do projektu "
+                                  "wyników (edycja %(year)s)"),
+                               required=("run_number", "accepted", "resolution")),
+    "ranking_published": Kind(_l("Opublikowano ranking edycji %(year)s programu "
+                                 "„Gmina Bezpieczna”")),
 }
+
+
+@dataclass(frozen=True)
+class Target:
+    """Who hears about one gmina, and the portal path their message links to."""
+
+    gmina: Gmina
+    recipients: Sequence[User]
+    path: str
+    submission_id: int | None = None
 
 
 def queue_notification(kind: str, *, submission: Submission, recipients: Sequence[User],
@@ -71,20 +99,50 @@ def queue_notification(kind: str, *, submission: Submission, recipients: Sequenc
       - ``path``: the portal path to link to, default the submission's page.
     Values are shown as text: HTML in a comment is escaped in the HTML version.
     """
+    target = Target(gmina=submission.gmina, recipients=recipients,
+                    path=context.get("path") or _default_path(submission),
+                    submission_id=submission.id)
+    queue_for_gminy(kind, [target], year=submission.edition.year,
+                    context={**context, "submission": submission})
+
+
+def queue_for_gminy(kind: str, targets: Iterable[Target], *, year: int,
+                    context: dict[str, Any]) -> int:
+    """Queue a `kind` notification about each target gmina for its recipients; the count.
+
+    The same unit-of-work rules as queue_notification(). Built for many gminy at once (a
+    published ranking): each (gmina, language) is rendered once and the rows are inserted with
+    one flush, so the cost does not grow with queries per gmina. `context` is shared by all
+    targets; the templates also get ``gmina``, ``year`` and ``url``.
+    """
     spec = KINDS.get(kind)
     if spec is None:
         raise ValueError(f"unknown notification kind: {kind!r}")
-    missing = [key for key in spec.required if not context.get(key)]
+    missing = [key for key in spec.required if context.get(key) in (None, "")]
     if missing:
         raise ValueError(f"{kind} notification needs context: {', '.join(missing)}")
-    url = link_to(context.get("path") or _default_path(submission))
-    for user in _unique_active(recipients):
-        with force_locale(locale_for(user)):
-            message = _render(kind, spec, submission=submission, user=user, url=url,
-                              context=context)
-        session.add(message)
-        session.info.setdefault(_PENDING_KEY, []).append(message)
-    session.flush()
+    rows: list[dict[str, Any]] = []
+    for target in targets:
+        by_locale: dict[str, list[User]] = {}
+        for user in _unique_active(target.recipients):
+            by_locale.setdefault(locale_for(user), []).append(user)
+        url = link_to(target.path)
+        for locale, users in by_locale.items():
+            with force_locale(locale):
+                rendered = _render(kind, spec, gmina=target.gmina, year=year, url=url,
+                                   context=context)
+            rows.extend({
+                "kind": kind, "recipient": mailer.one_line(user.email), "recipient_id": user.id,
+                "submission_id": target.submission_id, "status": OutboxStatus.QUEUED.value,
+                "attempts": 0, "error": None, "sent_at": None, "created_at": utcnow(), **rendered,
+            } for user in users)
+    if rows:
+        session.flush()  # pending ORM changes first, as an ORM flush would order them
+        # A bulk INSERT ... RETURNING: a multi-row statement on both SQLite and PostgreSQL
+        # (ORM objects would be inserted one at a time on SQLite). Only the ids are kept.
+        ids = session.scalars(insert(OutboxMessage).returning(OutboxMessage.id), rows).all()
+        session.info.setdefault(_PENDING_KEY, []).extend(ids)
+    return len(rows)
 
 
 def officials_of(gmina_id: int) -> list[User]:
@@ -92,6 +150,13 @@ def officials_of(gmina_id: int) -> list[User]:
     return list(session.scalars(
         select(User).where(User.gmina_id == gmina_id, User.role == Role.OFFICIAL,
                            User.active.is_(True)).order_by(User.id)
+    ))
+
+
+def active_admins() -> list[User]:
+    """The active administrators: the recipients of notices that need an admin's decision."""
+    return list(session.scalars(
+        select(User).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id)
     ))
 
 
@@ -107,10 +172,13 @@ def link_to(path: str) -> str:
     return current_app.config["BASE_URL"].rstrip("/") + path
 
 
+def portal_path(endpoint: str, **values: Any) -> str:
+    """A portal path from the URL map, not url_for(): queueing may happen outside a request."""
+    return current_app.url_map.bind("").build(endpoint, values)
+
+
 def _default_path(submission: Submission) -> str:
-    # Built from the URL map, not url_for(): queueing may happen outside a request (CLI).
-    adapter = current_app.url_map.bind("")
-    return adapter.build("submissions.review", {"submission_id": submission.id})
+    return portal_path("submissions.review", submission_id=submission.id)
 
 
 def _unique_active(users: Iterable[User]) -> list[User]:
@@ -124,27 +192,20 @@ def _unique_active(users: Iterable[User]) -> list[User]:
     return result
 
 
-def _render(kind: str, spec: Kind, *, submission: Submission, user: User, url: str,
-            context: dict[str, Any]) -> OutboxMessage:
-    gmina = submission.gmina
-    year = submission.edition.year
+def _render(kind: str, spec: Kind, *, gmina: Gmina, year: int, url: str,
+            context: dict[str, Any]) -> dict[str, str]:
+    """Subject and bodies in the current locale; the same for every recipient of a gmina."""
     subject = mailer.one_line(str(spec.subject) % {"gmina": gmina.name, "year": year},
                               mailer.MAX_SUBJECT)
-    values = {**context, "submission": submission, "gmina": gmina, "year": year,
-              "recipient": user, "url": url, "subject": subject}
+    values = {**context, "gmina": gmina, "year": year, "url": url, "subject": subject}
     # .txt templates are not autoescaped, .html ones are (Flask decides by the extension).
     body = render_template(f"emails/{kind}.txt", **values)
-    return OutboxMessage(
-        kind=kind,
-        recipient=mailer.one_line(user.email),
-        recipient_id=user.id,
-        subject=subject,
+    return {
+        "subject": subject,
         # Optional blocks that render nothing leave runs of blank lines behind.
-        body=_BLANK_LINES.sub("\n\n", body),
-        html_body=render_template(f"emails/{kind}.html", **values),
-        submission_id=submission.id,
-        status=OutboxStatus.QUEUED,
-    )
+        "body": _BLANK_LINES.sub("\n\n", body),
+        "html_body": render_template(f"emails/{kind}.html", **values),
+    }
 
 
 def retry(message: OutboxMessage) -> None:
@@ -194,7 +255,11 @@ def _after_commit(sess: Session) -> None:
     if not pending:
         return
     # No ORM attribute access here: the session may not emit SQL after its commit.
-    ids = sorted({state.identity[0] for state in map(inspect, pending) if state.persistent})
+    # Pending items are ids of bulk-inserted rows or OutboxMessage objects (a retry). An id
+    # whose row a savepoint rolled back is harmless: deliver() sends only rows that exist.
+    objects = [item for item in pending if not isinstance(item, int)]
+    ids = sorted({item for item in pending if isinstance(item, int)}
+                 | {state.identity[0] for state in map(inspect, objects) if state.persistent})
     if not ids:
         return
     if not has_app_context():
@@ -206,7 +271,7 @@ def _after_commit(sess: Session) -> None:
     except Exception:  # the change is committed; a mail problem must not fail the request
         log.exception("Delivering e-mails %s failed", ids)
         return
-    for message in pending:
+    for message in objects:
         values = outcomes.get(inspect(message).identity[0]) if inspect(message).persistent else None
         for key, value in (values or {}).items():
             set_committed_value(message, key, value)
@@ -248,11 +313,15 @@ def deliver(bind: Engine | Connection, ids: Sequence[int], settings: mailer.Smtp
             log.warning("E-mail %s (%s, submission %s) failed: %s", row.id, row.kind,
                         row.submission_id, error)
         outcomes[row.id] = values
+    # One executemany for the whole batch (a published ranking queues thousands of rows).
+    columns_set = ("status", "attempts", "error", "sent_at")
     with _connection(bind) as connection:
-        for message_id, values in outcomes.items():
-            connection.execute(
-                update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values)
-            )
+        connection.execute(
+            update(OutboxMessage).where(OutboxMessage.id == bindparam("message_id"))
+            .values({name: bindparam(name) for name in columns_set}),
+            [{"message_id": message_id, "sent_at": None, **values}
+             for message_id, values in outcomes.items()],
+        )
     return outcomes
 
 

@@ -12,6 +12,7 @@ from portal.core.errors import DomainError
 from portal.db import session, utcnow
 from portal.municipalities.models import Gmina
 from portal.review import services as review
+from portal.scoring import notify
 from portal.scoring.models import Objection, ObjectionStatus, RankingEntry, RunStatus, ScoringRun
 from portal.scoring.services import RunRefused, require_draft
 from portal.submissions.models import Submission
@@ -75,6 +76,7 @@ def add_objection(run: ScoringRun, gmina: Gmina, *, actor, comment: str, today: 
     session.flush()
     audit.record("scoring.objection_added", "objection", objection.id, actor=actor,
                  run_id=run.id, gmina_id=gmina.id)
+    notify.notify_objection_filed(objection, actor=actor)
     return objection
 
 
@@ -96,6 +98,7 @@ def resolve(objection: Objection, *, accept: bool, resolution: str, actor) -> No
     audit.record("scoring.objection_resolved", "objection", objection.id, actor=actor,
                  status=str(objection.status), run_id=run.id)
     session.flush()
+    notify.notify_objection_resolved(objection, actor=actor)
 
 
 def _reopen_submission(objection: Objection, resolution: str, actor) -> None:

@@ -28,7 +28,7 @@ from portal.editions.models import Edition
 from portal.questionnaires.definition import Questionnaire
 from portal.questionnaires.versions import DEFINITIONS_DIR, definition_for
 from portal.scoring import inputs as loader
-from portal.scoring import quality
+from portal.scoring import notify, quality
 from portal.scoring.discard import next_number
 from portal.scoring.engine import Result, score
 from portal.scoring.methodology import Methodology, MethodologyInvalid, parse_methodology
@@ -329,6 +329,7 @@ def publish(run: ScoringRun, *, actor, today: date) -> ScoringRun | None:
     audit.record("scoring.run_published", "scoring_run", run.id, actor=actor,
                  replaces=previous.id if previous else None)
     session.flush()
+    notify.notify_published(run, correction=previous is not None)
     return previous
 
 

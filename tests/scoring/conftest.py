@@ -94,5 +94,14 @@ def edition():
 
 
 @pytest.fixture
+def app_ctx(app):
+    """For tests that call the services directly: objections and publication queue e-mails,
+    rendered from templates. Not for tests that also use `client`: its requests would share
+    this context's `g` (the logged-in user, the language)."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
 def admin():
     return factories.admin()

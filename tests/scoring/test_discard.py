@@ -115,7 +115,7 @@ def test_service_refuses_a_published_run(run):
         discard.discard(run, actor=admin, today=TODAY)
 
 
-def test_a_draft_open_for_objections_or_with_objections_stays(run, edition):
+def test_a_draft_open_for_objections_or_with_objections_stays(run, edition, app_ctx):
     admin = factories.admin()
     gmina = session.get(RankingEntry, session.scalar(
         select(RankingEntry.id).where(RankingEntry.run_id == run.id))).gmina

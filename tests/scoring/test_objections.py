@@ -40,7 +40,7 @@ def run(edition, admin, kornik):
     return run
 
 
-def test_official_objects_and_publishing_waits_for_the_resolution(run, kornik, admin):
+def test_official_objects_and_publishing_waits_for_the_resolution(run, kornik, admin, app_ctx):
     gmina, official, _ = kornik
     objection = objections.add_objection(run, gmina, actor=official, today=TODAY,
                                          comment="Liczba kamer jest zaniżona.")
@@ -54,7 +54,7 @@ def test_official_objects_and_publishing_waits_for_the_resolution(run, kornik, a
     assert run.is_published
 
 
-def test_accepting_an_objection_reopens_the_submission(run, kornik, admin):
+def test_accepting_an_objection_reopens_the_submission(run, kornik, admin, app_ctx):
     gmina, official, submission = kornik
     objection = objections.add_objection(run, gmina, actor=official, today=TODAY,
                                          comment="Błędna liczba strażników.")
@@ -80,7 +80,7 @@ def test_an_official_cannot_object_for_another_gmina(run, kornik):
         objections.add_objection(run, other, actor=official, comment="x", today=TODAY)
 
 
-def test_a_resolution_needs_a_reason(run, kornik, admin):
+def test_a_resolution_needs_a_reason(run, kornik, admin, app_ctx):
     gmina, official, _ = kornik
     objection = objections.add_objection(run, gmina, actor=official, comment="x", today=TODAY)
     with pytest.raises(services.DomainError):
