@@ -146,6 +146,24 @@ def demo() -> None:
         click.echo(f"  {role:9} {email:40} {where}")
 
 
+# --- e-mail ---------------------------------------------------------------------------------
+outbox_cli = AppGroup("outbox", help="E-mail notifications waiting in the outbox.")
+portal_cli.add_command(outbox_cli)
+
+
+@outbox_cli.command("send")
+@click.option("--limit", type=int, default=None, help="Send at most this many.")
+def outbox_send(limit: int | None) -> None:
+    """Send the queued e-mails (a request sends at most 100 after its commit; run from cron)."""
+    from portal.notifications.services import deliver_queued
+
+    outcomes = deliver_queued(limit=limit)
+    if not outcomes:
+        click.echo("No e-mail waiting.")
+        return
+    click.echo(", ".join(f"{status}: {count}" for status, count in sorted(outcomes.items())))
+
+
 def _register_capability_groups() -> None:
     from portal.municipalities.cli import registry_cli
     from portal.questionnaires.cli import questionnaire_cli

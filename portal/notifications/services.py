@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +45,10 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 # Session.info key: outbox rows added in the current transaction, delivered after its commit.
 _PENDING_KEY = "portal.notifications.pending"
+# A request delivers at most this many e-mails after its commit. A published ranking queues
+# one per official of every gmina (thousands): sending them all would hold the request, and a
+# gunicorn worker, for minutes. The rest stay queued for `flask portal outbox send` (cron).
+IN_REQUEST_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -262,6 +267,10 @@ def _after_commit(sess: Session) -> None:
                  | {state.identity[0] for state in map(inspect, objects) if state.persistent})
     if not ids:
         return
+    if len(ids) > IN_REQUEST_LIMIT:
+        log.info("E-mails %s..%s (%d) stay queued for `flask portal outbox send`",
+                 ids[IN_REQUEST_LIMIT], ids[-1], len(ids) - IN_REQUEST_LIMIT)
+        ids = ids[:IN_REQUEST_LIMIT]
     if not has_app_context():
         log.warning("E-mails %s stay queued: committed outside the application", ids)
         return
@@ -275,6 +284,31 @@ def _after_commit(sess: Session) -> None:
         values = outcomes.get(inspect(message).identity[0]) if inspect(message).persistent else None
         for key, value in (values or {}).items():
             set_committed_value(message, key, value)
+
+
+def deliver_queued(*, limit: int | None = None) -> Counter[str]:
+    """Send (or log) every still-queued e-mail, oldest first, in batches; counts by outcome.
+
+    For what a request left queued (IN_REQUEST_LIMIT) and for mail queued outside a request.
+    """
+    outcomes: Counter[str] = Counter()
+    settings = mailer.SmtpSettings.from_config(current_app.config)
+    bind = session.get_bind(OutboxMessage)
+    last_id = 0
+    while limit is None or sum(outcomes.values()) < limit:
+        batch = min(_BATCH, limit - sum(outcomes.values())) if limit is not None else _BATCH
+        ids = list(session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.QUEUED,
+                                           OutboxMessage.id > last_id)
+            .order_by(OutboxMessage.id).limit(batch)))
+        if not ids:
+            break
+        last_id = ids[-1]
+        outcomes.update(values["status"] for values in deliver(bind, ids, settings).values())
+    return outcomes
+
+
+_BATCH = 200
 
 
 def deliver(bind: Engine | Connection, ids: Sequence[int], settings: mailer.SmtpSettings

@@ -214,3 +214,31 @@ def test_outbox_rows_of_a_published_run_need_no_submission(app, configure_mail, 
         session.commit()
     assert outbox() and all(m.submission_id is None and m.status == OutboxStatus.LOGGED
                             for m in outbox())
+
+
+def test_a_large_publication_sends_part_in_the_request_and_the_rest_from_the_command(
+        app, monkeypatch, configure_mail, smtp_server, draft, gminy, officials):
+    """Thousands of officials must not hold the publishing request: the rest waits in the
+    outbox until `flask portal outbox send` (cron) delivers it."""
+    from portal.notifications import services as notifications
+
+    monkeypatch.setattr(notifications, "IN_REQUEST_LIMIT", 2)
+    configure_mail(smtp_server.port)
+    smtp_server.start()
+    run, admin = draft
+    with app.test_request_context():
+        services.set_reply_deadline(run, None, actor=admin)
+        services.publish(run, actor=admin, today=TODAY)
+        session.commit()
+    assert len(smtp_server.inbox.received) == 2
+    waiting = _kinds("ranking_published")
+    assert sorted(m.status for m in waiting) == [OutboxStatus.QUEUED, OutboxStatus.SENT,
+                                                 OutboxStatus.SENT]
+
+    result = app.test_cli_runner().invoke(args=["portal", "outbox", "send"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "sent: 1"
+    assert _received(smtp_server) == sorted(u.email for u in officials["ours"]
+                                            + officials["neighbour"])
+    again = app.test_cli_runner().invoke(args=["portal", "outbox", "send"])
+    assert again.output.strip() == "No e-mail waiting."
