@@ -91,6 +91,11 @@ class Scorecard:
     has_answers: bool = False
 
     @property
+    def alone_in_category(self) -> bool:
+        """The only ranked gmina of its type: its median is itself, so nothing to compare with."""
+        return self.counts is not None and self.counts.category <= 1
+
+    @property
     def demo(self) -> bool:
         return bool(self.run.uses_demo_data or (self.entry.flags or {}).get("demo"))
 

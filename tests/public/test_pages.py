@@ -217,6 +217,17 @@ def test_scorecard_shows_score_ranks_interval_and_pillars(client, published):
     assert "Dane demonstracyjne" not in page
 
 
+def test_a_gmina_alone_of_its_type_is_told_there_is_nothing_to_compare_with(client, published):
+    _edition, _run, _gminy, entries = published
+    b.indicator(entries["alfa"], "kamery_na_10_tys", raw=12.0, normalised=60.0)
+    message = "jedyną sklasyfikowaną gminą tego typu w tej edycji"
+    page = text(client.get("/ranking/2018/gmina/020101"))  # the only urban gmina
+    assert message in page
+    assert "Żaden wskaźnik nie jest wyraźnie powyżej mediany" not in page
+    assert message in text(client.get("/ranking/2018/gmina/020101/informacja-zwrotna"))
+    assert message not in text(client.get("/ranking/2018/gmina/020102"))  # two rural gminy
+
+
 def test_scorecard_of_a_not_ranked_gmina_gives_the_reason(client, published):
     page = text(client.get("/ranking/2018/gmina/302103"))
     assert "Gmina nie została sklasyfikowana" in page
