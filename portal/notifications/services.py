@@ -49,6 +49,7 @@ _PENDING_KEY = "portal.notifications.pending"
 # one per official of every gmina (thousands): sending them all would hold the request, and a
 # gunicorn worker, for minutes. The rest stay queued for `flask portal outbox send` (cron).
 IN_REQUEST_LIMIT = 100
+_BATCH = 200  # e-mails per round of `deliver_queued`: one query and one SMTP connection each
 
 
 @dataclass(frozen=True)
@@ -307,8 +308,6 @@ def deliver_queued(*, limit: int | None = None) -> Counter[str]:
         outcomes.update(values["status"] for values in deliver(bind, ids, settings).values())
     return outcomes
 
-
-_BATCH = 200
 
 
 def deliver(bind: Engine | Connection, ids: Sequence[int], settings: mailer.SmtpSettings

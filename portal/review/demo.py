@@ -16,7 +16,7 @@ from portal.review import services
 from portal.review.demo_answers import answers_for
 from portal.review.page import build_review
 from portal.submissions import services as submissions
-from portal.submissions.models import Answer
+from portal.submissions.models import Answer, Submission
 
 # (position among the pilot gminy by TERYT, what happens to its questionnaire)
 PLAN = [(1, "submitted"), (2, "assigned"), (3, "returned"), (4, "approved"), (5, "flagged"),
@@ -47,13 +47,7 @@ def _play(edition: Edition, gmina: Gmina, official: User, reviewer: User, fate: 
     answers = answers_for(gmina.teryt6, gmina.name, "demo.gminabezpieczna.pl")
     if fate == "flagged":
         answers["safety_debates_count"] = 25  # above the soft maximum: a flag for the reviewer
-    for key, value in answers.items():
-        session.add(Answer(submission_id=submission.id, item_key=key, value=value,
-                           updated_by_id=official.id))
-    session.flush()
-    submissions.submit(submission, declarant_name=official.name,
-                       declarant_position="Sekretarz gminy", declaration_accepted=True,
-                       actor=official)
+    submit_as(official, submission, answers)
     if fate in ("submitted", "flagged"):
         return
     services.assign(submission, reviewer, actor=reviewer)
@@ -68,3 +62,14 @@ def _play(edition: Edition, gmina: Gmina, official: User, reviewer: User, fate: 
             services.verify(submission, row.item.key, expected_version=0, actor=reviewer)
         services.approve(submission, expected_lock=submission.lock_version, actor=reviewer,
                          comment="Dane zgodne ze sprawozdaniami.")
+
+
+def submit_as(official: User, submission: Submission, answers: dict) -> None:
+    """Store `answers` (stored JSON form) as the official's and submit, as the demo's gminy do."""
+    for key, value in answers.items():
+        session.add(Answer(submission_id=submission.id, item_key=key, value=value,
+                           updated_by_id=official.id))
+    session.flush()
+    submissions.submit(submission, declarant_name=official.name,
+                       declarant_position="Sekretarz gminy", declaration_accepted=True,
+                       actor=official)

@@ -17,12 +17,12 @@ from portal.db import session
 from portal.editions.models import Edition
 from portal.municipalities.models import Gmina
 from portal.review import services as review
+from portal.review.demo import submit_as
 from portal.review.demo_answers import answers_for
 from portal.review.page import build_review
 from portal.scoring import results, services
 from portal.scoring.models import RunStatus, ScoringRun
 from portal.submissions import services as submissions
-from portal.submissions.models import Answer
 
 # Choice answers varied per gmina (every option keeps the questionnaire's rules satisfied).
 VARIED = {
@@ -63,13 +63,7 @@ def approve_pilot(edition: Edition, gminy: list[Gmina], reviewer: User, domain: 
         if official is None:
             continue
         submission = submissions.open_submission(edition, gmina, actor=official)
-        for key, value in varied_answers(gmina, domain).items():
-            session.add(Answer(submission_id=submission.id, item_key=key, value=value,
-                               updated_by_id=official.id))
-        session.flush()
-        submissions.submit(submission, declarant_name=official.name,
-                           declarant_position="Sekretarz gminy", declaration_accepted=True,
-                           actor=official)
+        submit_as(official, submission, varied_answers(gmina, domain))
         review.assign(submission, reviewer, actor=reviewer)
         _verify_everything(submission, reviewer)
         review.approve(submission, expected_lock=submission.lock_version, actor=reviewer,
