@@ -105,8 +105,9 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from portal.core import formatting
+    from portal.core import formatting, urls
 
+    urls.install(app)
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["number"] = formatting.number
     app.jinja_env.filters["datetime"] = formatting.local_datetime

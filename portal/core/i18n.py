@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from flask import g
+from flask import g, has_app_context
 from flask_babel import get_locale, get_translations
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -20,15 +20,17 @@ from markupsafe import Markup
 
 def translations():
     """The current locale's catalogue, looked up once per request (and per forced locale)."""
-    if not g:  # outside an app context: Flask-Babel's null translations
+    if not has_app_context():  # Flask-Babel's null translations
         return get_translations()
+    # One trip through the `g` proxy, not three: a page asks this dozens of times.
+    request_globals = g._get_current_object()
     # Flask-Babel keeps the request's locale (and a forced one) on g._flask_babel; reading it
     # there costs one lookup where get_locale() costs four.
-    state = g.get("_flask_babel")
+    state = getattr(request_globals, "_flask_babel", None)
     locale = getattr(state, "babel_locale", None) or get_locale()
-    cached = g.get("_portal_translations")
+    cached = getattr(request_globals, "_portal_translations", None)
     if cached is None or cached[0] is not locale:
-        cached = g._portal_translations = (locale, get_translations())
+        cached = request_globals._portal_translations = (locale, get_translations())
     return cached[1]
 
 

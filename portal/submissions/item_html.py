@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import get_template_attribute, url_for
+from flask import get_template_attribute
 from markupsafe import Markup, escape
 
 from portal.core.formatting import local_datetime
 from portal.core.i18n import html_gettext as _
+from portal.core.urls import cached_url_for as url_for
 
 if TYPE_CHECKING:
     from portal.submissions.item_view import ItemView
