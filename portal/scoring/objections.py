@@ -37,6 +37,11 @@ def can_view_draft(run: ScoringRun, gmina: Gmina, user) -> bool:
             and run.status == RunStatus.DRAFT and run.reply_deadline is not None)
 
 
+def is_own_gmina(gmina: Gmina, user) -> bool:
+    """The user is an official of this gmina (who may hear what became of its draft card)."""
+    return user.is_authenticated and user.role == "official" and user.gmina_id == gmina.id
+
+
 def draft_runs_for_reply() -> list[ScoringRun]:
     """Draft runs shown to officials (a reply deadline is set), newest first."""
     return list(session.scalars(select(ScoringRun).where(

@@ -36,7 +36,7 @@ from portal.scoring.forms import (
     ResolveForm,
     StartRunForm,
 )
-from portal.scoring.models import Objection, ScoringRun
+from portal.scoring.models import Objection, RunStatus, ScoringRun
 from portal.submissions.uploads import store_upload, stored_path
 
 bp = Blueprint("scoring", __name__)
@@ -204,6 +204,23 @@ def draft_home():
                             teryt6=current_user.gmina.teryt6))
 
 
+def _outdated_own_card(run_id: int, teryt6: str):
+    """An official following an older link (an e-mail) to their own gmina's draft card, which
+    is no longer shown: to the published scorecard, or a page saying the draft is withdrawn
+    from view, instead of a bare 404. Anyone else's card still answers 404."""
+    scoring_run = _run_or_404(run_id)
+    gmina = session.scalar(select(Gmina).where(Gmina.teryt6 == teryt6)) or abort(404)
+    if (not objections.is_own_gmina(gmina, current_user)
+            or objections.can_view_draft(scoring_run, gmina, current_user)):
+        return None
+    if scoring_run.status == RunStatus.PUBLISHED:
+        flash(_("Projekt wyników nr %(n)d został opublikowany: oto karta wyników gminy.",
+                n=scoring_run.number), "info")
+        return redirect(url_for("public.scorecard", year=scoring_run.edition.year,
+                                teryt6=gmina.teryt6))
+    return render_template("scoring/no_draft.html", hidden_run=scoring_run)
+
+
 def _card_or_404(run_id: int, teryt6: str) -> tuple[ScoringRun, Gmina]:
     scoring_run = _run_or_404(run_id)
     gmina = session.scalar(select(Gmina).where(Gmina.teryt6 == teryt6)) or abort(404)
@@ -215,6 +232,9 @@ def _card_or_404(run_id: int, teryt6: str) -> tuple[ScoringRun, Gmina]:
 @bp.get("/wyniki/projekt/<int:run_id>/<teryt6>")
 @login_required
 def draft_card(run_id: int, teryt6: str):
+    outdated = _outdated_own_card(run_id, teryt6)
+    if outdated is not None:
+        return outdated
     scoring_run, gmina = _card_or_404(run_id, teryt6)
     entry = results.entry_for(scoring_run, gmina) or abort(404)
     names = results.indicator_names(scoring_run)

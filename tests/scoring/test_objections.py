@@ -115,6 +115,34 @@ def test_official_of_another_gmina_gets_404(client, run, kornik):
     assert response.status_code == 404
 
 
+def test_an_old_link_to_a_hidden_draft_explains_instead_of_404(client, run, kornik, admin):
+    # The resolution e-mail links to the draft card; the admin may later close the right of
+    # reply (the draft is no longer shown) or publish the run.
+    gmina, official, _ = kornik
+    services.set_reply_deadline(run, None, actor=admin)
+    factories.login(client, official)
+    response = client.get(_card(run, gmina))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Projekt wyników nr {run.number} nie jest już udostępniony gminom" in page
+    assert "Karta wyników" not in page and "Zgłoś zastrzeżenie" not in page
+    client.post("/logout")
+    factories.login(client, factories.official(factories.pilot_gmina("302101")))
+    assert client.get(_card(run, gmina)).status_code == 404  # still nothing about others
+
+
+def test_an_old_link_to_a_published_draft_leads_to_the_public_scorecard(client, run, kornik,
+                                                                         admin, app_ctx):
+    gmina, official, _ = kornik
+    services.publish(run, actor=admin, today=run.reply_deadline + timedelta(days=1))
+    factories.login(client, official)
+    response = client.get(_card(run, gmina))
+    assert response.status_code == 302
+    assert response.location.endswith(f"/ranking/{run.edition.year}/gmina/{gmina.teryt6}")
+    page = client.get(response.location).get_data(as_text=True)
+    assert f"Projekt wyników nr {run.number} został opublikowany" in page
+
+
 def test_official_posts_an_objection_with_evidence(client, run, kornik, monkeypatch):
     from portal.scoring import views
 
