@@ -43,6 +43,9 @@ class User(UserMixin, Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The interface language the person last chose ("pl", "en"); None: the portal's default.
+    # Their e-mails are written in it, and logging in on another device restores it.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     gmina: Mapped[Gmina | None] = relationship()
 

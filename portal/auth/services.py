@@ -96,3 +96,20 @@ def set_password(user: User, password: str, *, actor=None) -> None:
     validate_password(password)
     user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
     audit.record("user.password_changed", "user", user.id, actor=actor)
+
+
+def remember_language(user: User, code: str) -> None:
+    """Keep the language a person chose on their account: their e-mails are written in it
+    and their next login, on any device, starts in it."""
+    if user.locale != code:
+        user.locale = code
+        session.flush()
+
+
+def language_after_login(user: User, chosen_before: str | None) -> str | None:
+    """The interface language for a new login: the one just chosen on the login page (which
+    the account then keeps), else the account's own."""
+    if chosen_before is not None:
+        remember_language(user, chosen_before)
+        return chosen_before
+    return user.locale

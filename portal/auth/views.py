@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.auth.forms import LoginForm
 from portal.auth.models import User
-from portal.auth.services import authenticate
+from portal.auth.services import authenticate, language_after_login, remember_language
 from portal.db import session as db_session
 from portal.extensions import login_manager
 
@@ -69,8 +69,14 @@ def login():
             db_session.commit()  # keep the failed-attempt counter
             flash(_("Nieprawidłowy e-mail lub hasło."), "error")
         else:
+            chosen = session.get("lang")
+            if chosen not in current_app.config["PORTAL_LOCALES"]:
+                chosen = None
+            language = language_after_login(user, chosen)
             db_session.commit()
             session.clear()  # a fresh session on login defeats session fixation
+            if language in current_app.config["PORTAL_LOCALES"]:
+                session["lang"] = language
             login_user(user)
             return redirect(safe_next(form.next.data) or home_for(user))
     return render_template("auth/login.html", form=form)
@@ -80,7 +86,10 @@ def login():
 @login_required
 def logout():
     logout_user()
+    language = session.get("lang")
     session.clear()
+    if language is not None:  # the login page stays in the language the person reads
+        session["lang"] = language
     flash(_("Wylogowano."), "info")
     return redirect(url_for("auth.login"))
 
@@ -89,4 +98,7 @@ def logout():
 def set_language(code: str):
     if code in current_app.config["PORTAL_LOCALES"]:
         session["lang"] = code
+        if current_user.is_authenticated:
+            remember_language(current_user, code)
+            db_session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))

@@ -166,8 +166,10 @@ def active_admins() -> list[User]:
     ))
 
 
-def locale_for(_user: User) -> str:
-    """The language of a recipient's e-mails; accounts have no language setting yet."""
+def locale_for(user: User) -> str:
+    """The language of a recipient's e-mails: the one they last chose in the portal."""
+    if user.locale in current_app.config["PORTAL_LOCALES"]:
+        return user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

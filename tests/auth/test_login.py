@@ -84,3 +84,28 @@ def test_pages_carry_security_headers(client):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_language_chosen_follows_the_person_to_their_next_login(app, client):
+    user = factories.official()
+    factories.open_edition_2018()
+    factories.login(client, user)
+    client.post("/language/en", data={"next": "/ankieta"})
+    assert user.locale == "en"
+    client.post("/logout")
+    assert '<html lang="en">' in client.get("/login").get_data(as_text=True)  # still English
+
+    other_device = app.test_client()
+    assert '<html lang="pl">' in other_device.get("/login").get_data(as_text=True)
+    factories.login(other_device, user)
+    page = other_device.get("/ankieta").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Sign out" in page
+
+
+def test_a_language_chosen_on_the_login_page_is_kept_after_logging_in(client):
+    user = factories.official()
+    factories.open_edition_2018()
+    client.post("/language/en", data={"next": "/login"})
+    factories.login(client, user)
+    assert '<html lang="en">' in client.get("/ankieta").get_data(as_text=True)
+    assert user.locale == "en"

@@ -181,6 +181,21 @@ def test_publication_is_in_english_when_that_is_the_portal_language(
     assert f"The result of {gminy[0].name} in the public ranking:" in message.body
 
 
+def test_each_official_reads_the_publication_in_the_language_they_chose(
+        app, client, configure_mail, draft, gminy, officials):
+    reads_english, reads_polish = officials["ours"]
+    factories.login(client, reads_english)
+    client.post("/language/en", data={"next": "/"})  # the switch in the page header
+    run, admin = draft
+    with app.test_request_context():
+        services.set_reply_deadline(run, None, actor=admin)
+        services.publish(run, actor=admin, today=TODAY)
+    by_recipient = {m.recipient_id: m for m in _kinds("ranking_published")}
+    assert by_recipient[reads_english.id].subject.startswith("The ranking of the 2018 edition")
+    assert by_recipient[reads_polish.id].subject.startswith("Opublikowano ranking")
+    assert by_recipient[officials["neighbour"][0].id].subject.startswith("Opublikowano ranking")
+
+
 def test_publication_queues_in_a_constant_number_of_queries(app, query_counter, draft,
                                                             officials):
     """One recipients query and one bulk insert, however many gminy and officials."""
