@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from flask_babel import get_locale
@@ -104,10 +104,13 @@ def current_locale() -> str:
     return str(locale) if locale is not None else "pl"
 
 
-def as_text(raw: object, message: str) -> str | None:
-    """Form data as stripped text, None for blank; InvalidAnswer(message) if not text at all."""
+def as_text(raw: object, message: Callable[[], str]) -> str | None:
+    """Form data as stripped text, None for blank; InvalidAnswer(message()) if not text at all.
+
+    The message is asked for only then: translating it costs more than reading the text.
+    """
     if raw is None:
         return None
     if not isinstance(raw, str):
-        raise InvalidAnswer(message)
+        raise InvalidAnswer(message())
     return raw.strip() or None

@@ -19,13 +19,17 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
+def _enter_text() -> str:
+    return _("Wpisz tekst.")
+
+
 class TextType(ItemType):
     extra_keys = frozenset({"min", "max"})
     length_cap: ClassVar[int]
     multiline: ClassVar[bool]
 
     def parse(self, raw: object, item: Item) -> str | None:
-        text = as_text(raw, _("Wpisz tekst."))
+        text = as_text(raw, _enter_text)
         if text is None:
             return None
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -117,10 +121,19 @@ class DateType(ItemType):
     def parse(self, raw: object, item: Item) -> date | None:
         if isinstance(raw, date) and not isinstance(raw, datetime):
             return raw
-        text = as_text(raw, self.invalid_message())
+        text = as_text(raw, self.invalid_message)
         return None if text is None else self._read(text)
 
     def _read(self, text: str) -> date:
+        if len(text) == 10 and text[4] == text[7] == "-":
+            # Stored answers are YYYY-MM-DD: read them without strptime (~10 µs a call).
+            try:
+                parsed = date.fromisoformat(text)
+            except ValueError:
+                pass
+            else:
+                if MIN_YEAR <= parsed.year <= MAX_YEAR:
+                    return parsed
         for pattern in _DATE_FORMATS:
             try:
                 parsed = datetime.strptime(text, pattern).date()

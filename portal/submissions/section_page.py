@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,12 @@ class Outcome:
 
 class TamperedForm(DomainError):
     pass
+
+
+@lru_cache(maxsize=4)
+def _revisions_serializer(secret_key: str) -> URLSafeSerializer:
+    # One per secret key: making a serializer costs as much as signing a section's token.
+    return URLSafeSerializer(secret_key, salt="section-revisions")
 
 
 class SectionPage:
@@ -290,7 +297,7 @@ class SectionPage:
                                  name=name[:64]))
 
     def _serializer(self) -> URLSafeSerializer:
-        return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="section-revisions")
+        return _revisions_serializer(current_app.config["SECRET_KEY"])
 
     def _sign_revisions(self) -> str:
         base = saving.form_base(self.answers, [item.key for item in self.section.items])
