@@ -13,20 +13,23 @@ from functools import cache, lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, bindparam, select
+from markupsafe import Markup
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
+from portal.auth.models import User
 from portal.db import session
 from portal.questionnaires.definition import Item, Questionnaire, Section
 from portal.questionnaires.evaluation import Evaluation
 from portal.questionnaires.types import ITEM_TYPES
 from portal.review import flags
+from portal.review.item_html import render_sections
 from portal.review.models import AnswerReview, ReviewQuery, SubmissionSnapshot
 from portal.review.peers import Residents, peer_bands, residents_of
 from portal.review.snapshots import latest_snapshot
 from portal.review.threads import queries_of
 from portal.submissions import services as submissions
-from portal.submissions.models import Answer, AnswerChange, Submission
+from portal.submissions.models import AnswerChange, Submission
 from portal.submissions.workflow import State
 
 NUMERIC = frozenset({"integer", "decimal", "money", "percent"})
@@ -38,36 +41,34 @@ class ItemRow:
 
     item: Item
     section_key: str
-    answer: Answer | None
+    answer: Row | None  # the stored answer's columns (submissions.services.ANSWER_COLUMNS)
     display: str
     label: str = ""  # the item's label and unit in the page's language
     unit: str | None = None
     previous_display: str | None = None
     change: str | None = None
     flags: list[flags.Flag] = field(default_factory=list)
-    review: AnswerReview | None = None
+    review: Row | None = None  # status, revision and version, verified_at, verified_by_name
     queries: list[ReviewQuery] = field(default_factory=list)
+    # Worked out once from the above (derived, never stored): the page reads them a few times
+    # per row, and a row lives for one request or service call, while its review and queries
+    # stay as loaded. `verified`: verified, and the answer has not changed since.
+    open_query: ReviewQuery | None = field(init=False)
+    verified: bool = field(init=False)
+    status: str = field(init=False)  # queried | verified | pending
+
+    def __post_init__(self) -> None:
+        self.open_query = next((q for q in self.queries if q.is_open), None)
+        revision = self.answer.revision if self.answer is not None else 0
+        review = self.review
+        self.verified = (review is not None and review.status == "verified"
+                         and review.verified_revision == revision)
+        self.status = ("queried" if self.open_query is not None
+                       else "verified" if self.verified else "pending")
 
     @property
     def review_version(self) -> int:
         return self.review.version if self.review is not None else 0
-
-    @property
-    def open_query(self) -> ReviewQuery | None:
-        return next((q for q in self.queries if q.is_open), None)
-
-    @property
-    def verified(self) -> bool:
-        """Verified, and the answer has not changed since (derived, never stored)."""
-        revision = self.answer.revision if self.answer is not None else 0
-        return (self.review is not None and self.review.status == "verified"
-                and self.review.verified_revision == revision)
-
-    @property
-    def status(self) -> str:
-        if self.open_query is not None:
-            return "queried"
-        return "verified" if self.verified else "pending"
 
     @property
     def evidence(self) -> dict | None:
@@ -94,11 +95,12 @@ class ReviewData:
     submission: Submission
     questionnaire: Questionnaire
     evaluation: Evaluation
-    answers: dict[str, Answer]
+    answers: dict[str, Row]  # item key -> the stored answer's columns
     rows: list[ItemRow]
     previous: SubmissionSnapshot | None = None
     population: Residents | None = None
     changes: list[ItemChange] = field(default_factory=list)
+    locale: str = "pl"  # of the labels, units and values shown
 
     def row(self, key: str) -> ItemRow:
         return next(row for row in self.rows if row.item.key == key)
@@ -108,8 +110,16 @@ class ReviewData:
 
     @property
     def sections(self) -> list[tuple[Section, list[ItemRow]]]:
-        grouped = [(s, self.section_rows(s.key)) for s in self.questionnaire.sections]
-        return [(section, rows) for section, rows in grouped if rows]
+        """Sections with at least one row, each with its rows, in questionnaire order."""
+        grouped: dict[str, list[ItemRow]] = defaultdict(list)
+        for row in self.rows:
+            grouped[row.section_key].append(row)
+        return [(section, grouped[section.key]) for section in self.questionnaire.sections
+                if section.key in grouped]
+
+    def items_html(self, *, may_decide: bool) -> Markup:
+        """The section navigation and every row as HTML (portal/review/item_html.py)."""
+        return render_sections(self, may_decide=may_decide)
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -131,15 +141,22 @@ class ReviewData:
         return bool(self.rows) and all(row.status == "verified" for row in self.rows)
 
 
-def display(item: Item, value: Any, locale: str = "pl") -> str:
-    """A stored JSON value as text, "—" when empty."""
+_UNREAD = object()
+
+
+def display(item: Item, value: Any, locale: str = "pl", read: Any = _UNREAD) -> str:
+    """A stored JSON value as text, "—" when empty.
+
+    `read`: the value as `from_json` gives it, when the caller has it already (the evaluation
+    holds every relevant answer so), so that a page does not read each answer twice.
+    """
     if value is None:
         return "—"
     if item.type == "file":
         return value.get("name", "?") if isinstance(value, dict) else "?"
     kind = ITEM_TYPES[item.type]
     try:
-        text = kind.format(kind.from_json(value, item), item, locale)
+        text = kind.format(kind.from_json(value, item) if read is _UNREAD else read, item, locale)
     except (ValueError, TypeError):
         text = str(value)
     return text or "—"
@@ -149,47 +166,45 @@ def build_review(submission: Submission, *, locale: str = "pl",
                  with_flags: bool = True) -> ReviewData:
     """The reviewer's view of every relevant, answerable item, in questionnaire order."""
     questionnaire = submissions.definition_of(submission)
-    answers = _answers(submission.id)
+    # Answers and reviews as rows, not ORM objects (half to a third of the cost): the page and
+    # the services only read them; reviews are written by UPDATE (services._compare_and_set).
+    answers = submissions.answer_rows(submission)
     evaluation = submissions.evaluate_submission(submission, answers)
-    reviews = {r.item_key: r for r in session.scalars(_reviews_query(),
+    reviews = {r.item_key: r for r in session.execute(_reviews_query(),
                                                       {"submission_id": submission.id})}
     queries: dict[str, list[ReviewQuery]] = defaultdict(list)
     for query in queries_of(submission.id):
         queries[query.item_key].append(query)
+    relevant, read = evaluation.relevant, evaluation.values
     rows = []
     for section in questionnaire.sections:
         for item in section.items:
-            if item.type == "calculated" or not evaluation.relevant.get(item.key, True):
+            key = item.key
+            if item.type == "calculated" or not relevant.get(key, True):
                 continue
-            answer = answers.get(item.key)
+            answer = answers.get(key)
+            value = answer.value if answer is not None else None
             rows.append(ItemRow(item=item, section_key=section.key, answer=answer,
-                                display=display(item, answer.value if answer else None, locale),
+                                display=display(item, value, locale, read.get(key, _UNREAD)),
                                 label=item.label.get(locale),
                                 unit=item.unit.get(locale) if item.unit else None,
-                                review=reviews.get(item.key), queries=queries[item.key]))
-    data = ReviewData(submission, questionnaire, evaluation, answers, rows)
+                                review=reviews.get(key), queries=queries.get(key, [])))
+    data = ReviewData(submission, questionnaire, evaluation, answers, rows, locale=locale)
     if with_flags:
         _add_context_and_flags(data, locale)
         data.changes = changes_since_return(data, locale)
     return data
 
 
-def _answers(submission_id: int) -> dict[str, Answer]:
-    return {a.item_key: a for a in session.scalars(_answers_query(),
-                                                   {"submission_id": submission_id})}
-
-
 # The page's statements are built once (on first use, when every model is imported):
 # SQLAlchemy then reuses their cache keys instead of computing them at each view.
 @cache
-def _answers_query() -> Select:
-    return select(Answer).where(Answer.submission_id == bindparam("submission_id"))
-
-
-@cache
 def _reviews_query() -> Select:
-    return (select(AnswerReview).where(AnswerReview.submission_id == bindparam("submission_id"))
-            .options(joinedload(AnswerReview.verified_by)))
+    return (select(AnswerReview.item_key, AnswerReview.status, AnswerReview.verified_revision,
+                   AnswerReview.verified_at, AnswerReview.version,
+                   User.name.label("verified_by_name"))
+            .outerjoin(User, User.id == AnswerReview.verified_by_id)
+            .where(AnswerReview.submission_id == bindparam("submission_id")))
 
 
 def _add_context_and_flags(data: ReviewData, locale: str) -> None:
@@ -204,19 +219,26 @@ def _add_context_and_flags(data: ReviewData, locale: str) -> None:
               for key in flags.PARTS if key in data.questionnaire.items_by_key}
     parts = flags.parts_flags(stored, labels)
     kind = submission.gmina.kind
+    population = data.population.total if data.population else None
+    warnings = data.evaluation.warnings
     for row in data.rows:
         key, item = row.item.key, row.item
         value = stored.get(key)
-        row.flags.extend(flags.soft_bound_flags(data.evaluation.warnings.get(key, [])))
+        if key in warnings:
+            row.flags.extend(flags.soft_bound_flags(warnings[key]))
         if key in previous_values:
-            row.previous_display = display(item, previous_values[key], locale)
+            old = previous_values[key]
+            # Most answers are as last year: the same stored value (and type: True == 1) reads
+            # as the same text.
+            same = type(old) is type(value) and old == value
+            row.previous_display = row.display if same else display(item, old, locale)
             if item.type in NUMERIC:
-                row.change = _change_text(previous_values[key], value)
-                change = flags.change_flag(previous_values[key], value)
+                old_n, new_n = flags.as_number(old), flags.as_number(value)
+                row.change = _change_text(old_n, new_n)
+                change = flags.change_flag(old_n, new_n)
                 if change:
                     row.flags.append(change)
         if key in per_capita_keys:
-            population = data.population.total if data.population else None
             flag = flags.percentile_flag(value, population, bands.get((kind, key)))
             if flag:
                 row.flags.append(flag)
@@ -226,8 +248,8 @@ def _add_context_and_flags(data: ReviewData, locale: str) -> None:
             row.flags.append(evidence)
 
 
-def _change_text(old: Any, new: Any) -> str | None:
-    old_n, new_n = flags.as_number(old), flags.as_number(new)
+def _change_text(old_n: Decimal | None, new_n: Decimal | None) -> str | None:
+    """Last year's number to this year's, as "+12%" (numbers as flags.as_number reads them)."""
     if old_n is None or new_n is None:
         return None
     ratio = flags.change_ratio(old_n, new_n)
@@ -249,13 +271,8 @@ def changes_since_return(data: ReviewData, locale: str = "pl") -> list[ItemChang
     submission = data.submission
     if submission.returned_at is None or State(submission.status) != State.SUBMITTED:
         return []
-    changes = session.scalars(
-        select(AnswerChange)
-        .where(AnswerChange.submission_id == submission.id,
-               AnswerChange.at >= submission.returned_at)
-        .options(joinedload(AnswerChange.actor))
-        .order_by(AnswerChange.id)
-    ).all()
+    changes = session.scalars(_changes_query(), {"submission_id": submission.id,
+                                                 "since": submission.returned_at}).all()
     # A value and its document are told apart: each gets its own line.
     first: dict[tuple[str, bool], AnswerChange] = {}
     last: dict[tuple[str, bool], AnswerChange] = {}
@@ -275,6 +292,15 @@ def changes_since_return(data: ReviewData, locale: str = "pl") -> list[ItemChang
                                  actor=last[key].actor.name if last[key].actor else "—",
                                  at=last[key].at))
     return result
+
+
+@cache
+def _changes_query() -> Select:
+    return (select(AnswerChange)
+            .where(AnswerChange.submission_id == bindparam("submission_id"),
+                   AnswerChange.at >= bindparam("since"))
+            .options(joinedload(AnswerChange.actor))
+            .order_by(AnswerChange.id))
 
 
 def _comparable(value: Any, item: Item) -> str:

@@ -61,9 +61,15 @@ def peer_bands(submission: Submission, keys: frozenset[str]) -> Bands:
 
 def residents_of(gmina_id: int, year: int) -> Residents | None:
     """The gmina's population for `year` (one query)."""
-    return _choose(session.execute(
-        select(Population.gmina_id, Population.year, Population.total)
-        .where(Population.gmina_id == gmina_id).order_by(Population.year)), year).get(gmina_id)
+    return _choose(session.execute(_residents_query(), {"gmina_id": gmina_id}),
+                   year).get(gmina_id)
+
+
+@cache
+def _residents_query() -> Select:
+    # Built once, as _fingerprint_query: every review page runs it.
+    return (select(Population.gmina_id, Population.year, Population.total)
+            .where(Population.gmina_id == bindparam("gmina_id")).order_by(Population.year))
 
 
 @cache

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
@@ -18,7 +20,6 @@ from portal.editions.models import Edition
 from portal.editions.services import current_edition
 from portal.municipalities.models import Gmina, Powiat
 from portal.review import forms, services
-from portal.review.flags import KIND_LABELS
 from portal.review.models import ReviewQuery
 from portal.review.page import build_review
 from portal.review.queue import STATUSES, QueueFilters, review_queue
@@ -36,16 +37,23 @@ def _staff_submission(submission_id: int) -> Submission:
     one query; 404 for officials and unknown ids."""
     if not current_user.is_staff:
         abort(404)
-    submission = session.scalar(
-        select(Submission).where(Submission.id == submission_id)
+    submission = session.scalar(_staff_submission_query(), {"submission_id": submission_id})
+    if submission is None:
+        abort(404)
+    return submission
+
+
+@cache
+def _staff_submission_query() -> Select:
+    # Built once (on first use, when every model is imported): SQLAlchemy then reuses its cache
+    # key, which with three chains of joins costs about as much as running the query.
+    return (
+        select(Submission).where(Submission.id == bindparam("submission_id"))
         .options(joinedload(Submission.gmina).joinedload(Gmina.powiat)
                  .joinedload(Powiat.voivodeship),
                  joinedload(Submission.edition).joinedload(Edition.questionnaire_version),
                  joinedload(Submission.reviewer))
     )
-    if submission is None:
-        abort(404)
-    return submission
 
 
 def _query_for_user(query_id: int) -> ReviewQuery:
@@ -139,13 +147,11 @@ def submission(submission_id: int):
                 select(User).where(User.role.in_([Role.REVIEWER, Role.ADMIN]),
                                    User.active.is_(True)).order_by(User.name))]
     # The decision and reopen forms are written out in the template; of a form object they only
-    # need the CSRF field, the same for every form, so one form object serves them all. The
-    # flag labels are translated once, not at each of the page's flags.
+    # need the CSRF field, the same for every form, so one form object serves them all.
     return render_template(
         "review/submission.html", submission=submission, data=data,
         refusal=services.decision_refusal(submission, current_user), assign_form=assign_form,
         action_form=forms.ActionForm(), locale=str(get_locale()), labels=STATE_LABELS,
-        flag_labels={kind: str(label) for kind, label in KIND_LABELS.items()},
         snapshots=snapshot_history(submission) if submission.approved_at else [])
 
 
