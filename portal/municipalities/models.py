@@ -16,7 +16,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.db import Base, utcnow
 
@@ -167,9 +167,19 @@ class Population(Base):
     gmina_id: Mapped[int] = mapped_column(ForeignKey("gminy.id"), index=True)
     year: Mapped[int] = mapped_column(SmallInteger)
     total: Mapped[int] = mapped_column(Integer)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When this figure was stored: set again whenever it changes (below). Indexed, because the
+    # review page's peer bands notice new and corrected figures by the latest of these
+    # (portal/review/peers.py). Rows are only ever added or corrected, never deleted.
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                  index=True)
 
     gmina: Mapped[Gmina] = relationship()
+
+    @validates("total")
+    def _figure_changed(self, _key: str, total: int) -> int:
+        if self.total is not None and total != self.total:
+            self.imported_at = utcnow()
+        return total
 
     def __repr__(self) -> str:
         return f"<Population {self.year} gmina={self.gmina_id} {self.total}>"

@@ -241,7 +241,7 @@ def _store_population(
             session.add(Population(gmina_id=gmina.id, year=year, total=total))
             report.added += 1
         else:
-            row.total = total
+            row.total = total  # a changed figure also gets a new imported_at (the model)
             report.replaced += 1
         report.total_population += total
     report.gminy_matched = len(matched)

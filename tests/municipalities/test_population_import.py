@@ -69,6 +69,22 @@ def test_reimporting_population_for_a_year_replaces_it_and_keeps_other_years(
     }
 
 
+def test_a_corrected_figure_gets_a_new_import_time_and_an_unchanged_one_keeps_its_own(
+    small_registry, population_bytes
+):
+    # The review page's peer bands notice corrections by the latest import time.
+    import_population(population_bytes([BUK, CZERWONAK]), 2020)
+    before = dict(session.execute(select(Population.gmina_id, Population.imported_at)).all())
+
+    import_population(population_bytes([BUK.replace("12673", "13000"), CZERWONAK]), 2020)
+
+    after = dict(session.execute(select(Population.gmina_id, Population.imported_at)).all())
+    changed = [gmina_id for gmina_id in after if after[gmina_id] != before[gmina_id]]
+    [buk] = changed
+    assert session.scalar(select(Population.total).where(Population.gmina_id == buk)) == 13000
+    assert after[buk] > before[buk]
+
+
 def test_code_with_a_different_seventh_digit_is_matched_on_six_digits_with_a_note(
     small_registry, population_bytes
 ):
