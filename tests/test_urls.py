@@ -41,3 +41,9 @@ def test_page_links_under_a_mount_prefix(client):
     assert 'href="/portal/static/portal.css"' in page
     page = client.get("/login").get_data(as_text=True)
     assert 'href="/static/portal.css"' in page
+
+
+def test_outside_a_request_links_are_built_as_flask_builds_them(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SERVER_NAME", "portal.example.pl")
+    with app.app_context():  # a CLI command rendering a template
+        assert cached_url_for("main.index") == url_for("main.index") == "http://portal.example.pl/"

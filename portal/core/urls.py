@@ -6,9 +6,9 @@ section page. A relative link depends only on the URL map, which is fixed once t
 built, the endpoint, its arguments and the request's script root (the prefix the portal is
 mounted under), so it is kept in a bounded table keyed by exactly those. Anything that
 depends on more is built by Flask every time: absolute links (`_external`, `_scheme`: the
-host), blueprint-relative endpoints (".name": the current blueprint) and unhashable
-arguments. The app registers no `url_defaults` callbacks, which could add arguments from the
-request; `install` refuses to cache if one is ever added.
+host), blueprint-relative endpoints (".name": the current blueprint), unhashable arguments
+and links built outside a request. The app registers no `url_defaults` callbacks, which
+could add arguments from the request; `install` refuses to cache if one is ever added.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, has_request_context, request, url_for
 
 _BUILT_EACH_TIME = frozenset(("_external", "_scheme", "_method"))
 
@@ -31,7 +31,8 @@ def install(app: Flask) -> None:
 def cached_url_for(endpoint: str, **values: Any) -> str:
     """`flask.url_for` for relative links, remembered per (script root, endpoint, arguments
     in their order, which is the order of the query string)."""
-    if endpoint.startswith(".") or not _BUILT_EACH_TIME.isdisjoint(values):
+    if (endpoint.startswith(".") or not _BUILT_EACH_TIME.isdisjoint(values)
+            or not has_request_context()):  # e.g. a template rendered by a CLI command
         return url_for(endpoint, **values)
     try:
         return _relative_link(request.script_root, endpoint, tuple(values.items()))
