@@ -146,12 +146,11 @@ def submission(submission_id: int):
             SelectChoice(user.id, user.name) for user in session.scalars(
                 select(User).where(User.role.in_([Role.REVIEWER, Role.ADMIN]),
                                    User.active.is_(True)).order_by(User.name))]
-    # The decision and reopen forms are written out in the template; of a form object they only
-    # need the CSRF field, the same for every form, so one form object serves them all.
+    # The decision and reopen forms are written out in the template with the page's CSRF token.
     return render_template(
         "review/submission.html", submission=submission, data=data,
         refusal=services.decision_refusal(submission, current_user), assign_form=assign_form,
-        action_form=forms.ActionForm(), locale=str(get_locale()), labels=STATE_LABELS,
+        locale=str(get_locale()), labels=STATE_LABELS,
         snapshots=snapshot_history(submission) if submission.approved_at else [])
 
 

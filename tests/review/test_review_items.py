@@ -3,12 +3,21 @@ shows and offers, escaped, in both languages."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from portal.db import session
 from portal.review.models import ReviewQuery
 from portal.submissions.models import Answer
-from tests.review.conftest import as_user, page_html, page_url, post_query, post_verify
+from tests.review.conftest import (
+    as_user,
+    lock_version,
+    page_html,
+    page_url,
+    post_query,
+    post_verify,
+)
 
 SCRIPT = '<script>alert("x")</script>'
 
@@ -78,3 +87,35 @@ def test_the_answers_speak_english(client, assigned, reviewer):
     assert '<span class="status status-draft">to be verified</span>' in item
     assert "<dt>Response</dt>" in item and "2,100,000.00" in item
     assert '<button type="submit" class="button">Verify</button>' in item
+
+
+def test_every_id_on_the_review_page_is_unique(app, client, assigned, reviewer, admin,
+                                               monkeypatch):
+    # Labels, skip links and screen readers find elements by id; a repeated id breaks them.
+    as_user(client, reviewer)
+    post_query(client, assigned, "budget_754_total", "Proszę sprawdzić kwotę.")
+    for user in (reviewer, admin):
+        monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)  # to log in as `user`
+        as_user(client, user)
+        monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # every form with its token
+        ids = re.findall(r'\sid="([^"]+)"', page_html(client, assigned))
+        assert len(ids) > 100
+        assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+
+
+def test_the_decision_forms_carry_the_pages_csrf_token(app, client, assigned, reviewer,
+                                                       monkeypatch):
+    as_user(client, reviewer)
+    post_query(client, assigned, "budget_754_total", "Proszę sprawdzić kwotę.")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    html = page_html(client, assigned)
+    form = html[html.index(f'action="{page_url(assigned)}/return"'):]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    data = {"lock_version": lock_version(html), "comment": ""}
+
+    forged = client.post(f"{page_url(assigned)}/return", data={**data, "csrf_token": "x"})
+    assert forged.status_code == 400 and assigned.status == "submitted"
+    response = client.post(f"{page_url(assigned)}/return", data={**data, "csrf_token": token})
+    assert response.status_code == 302
+    session.refresh(assigned)
+    assert assigned.status == "returned"

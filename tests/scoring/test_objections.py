@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from portal.db import session
+from portal.municipalities.models import Gmina
 from portal.scoring import objections, services
-from portal.scoring.models import ObjectionStatus
+from portal.scoring.models import ObjectionStatus, RankingEntry
 from portal.scoring.services import RunRefused
 from portal.submissions.services import open_submission
 from portal.submissions.workflow import State
@@ -166,3 +169,20 @@ def test_objection_post_needs_csrf(csrf_client, run, kornik):
     factories.login(csrf_client, official)
     response = csrf_client.post(f"{_card(run, gmina)}/zastrzezenia", data={"comment": "x"})
     assert response.status_code == 400
+
+
+def test_the_run_page_with_several_open_objections_repeats_no_id(app, client, run, kornik, app_ctx,
+                                                                 admin, monkeypatch):
+    # One resolution form per open objection: each radio button must keep its own id.
+    gmina, official, _ = kornik
+    objections.add_objection(run, gmina, actor=official, today=TODAY, comment="Kamery.")
+    other = session.scalars(select(Gmina).join(RankingEntry, RankingEntry.gmina_id == Gmina.id)
+                            .where(RankingEntry.run_id == run.id, Gmina.id != gmina.id)).first()
+    objections.add_objection(run, other, actor=factories.official(other), today=TODAY,
+                             comment="Strażnicy.")
+    factories.login(client, admin)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # every form with its token
+    page = client.get(f"/admin/scoring/runs/{run.id}").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert page.count('name="decision"') == 4
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
