@@ -49,6 +49,7 @@ def evaluate(
     locale: str | None = "pl",
     evidence: Collection[str] | None = None,
     section: Section | None = None,
+    judge: bool = True,
 ) -> Evaluation:
     """Evaluate `answers` (canonical values by item key, as `from_json` returns them).
 
@@ -60,6 +61,10 @@ def evaluate(
     With `section`, only what decides that section is evaluated (its items and the items
     their expressions use, see Questionnaire.keys_deciding) and only its items are checked:
     the result then speaks for that section alone, which is all a section page shows.
+
+    With `judge=False`, answers are not checked (no errors, sections count no errors): only
+    relevance, values and soft-bound warnings, for pages that show answers and advice but
+    never errors (the reviewer's page; checking is half of the work).
     """
     state = _State(answers)
     if section is None:
@@ -75,7 +80,10 @@ def evaluate(
         state.visit(items[key])
     for key in visited:
         if key in checked and state.relevant[key]:
-            state.check(items[key], locale, evidence)
+            if judge:
+                state.check(items[key], locale, evidence)
+            else:
+                state.warn(items[key])
     sections = {s.key: _progress(s, state) for s in shown}
     return Evaluation(state.values, state.relevant, state.errors, state.warnings, sections)
 
@@ -138,7 +146,14 @@ class _State:
             errors.append(_("Dołącz dokument potwierdzający odpowiedź."))
         if errors:
             self.errors[item.key] = errors
-        warnings = kind.warnings(value, item)
+        self.warn(item)
+
+    def warn(self, item: Item) -> None:
+        """Soft bounds of an answered item: advice for reviewers, never blocking."""
+        value = self.values.get(item.key)
+        if value is None:
+            return
+        warnings = item_type(item).warnings(value, item)
         if warnings:
             self.warnings[item.key] = warnings
 

@@ -169,7 +169,9 @@ def build_review(submission: Submission, *, locale: str = "pl",
     # Answers and reviews as rows, not ORM objects (half to a third of the cost): the page and
     # the services only read them; reviews are written by UPDATE (services._compare_and_set).
     answers = submissions.answer_rows(submission)
-    evaluation = submissions.evaluate_submission(submission, answers)
+    # Relevance, values and soft bounds only: the reviewer's page shows advice, never errors
+    # (and a submitted questionnaire has none: submitting requires it complete and valid).
+    evaluation = submissions.evaluate_submission(submission, answers, judge=False)
     reviews = {r.item_key: r for r in session.execute(_reviews_query(),
                                                       {"submission_id": submission.id})}
     queries: dict[str, list[ReviewQuery]] = defaultdict(list)

@@ -103,13 +103,14 @@ def python_values(questionnaire: Questionnaire, answers: dict[str, Answer]) -> d
     return values
 
 
-def evaluate_submission(submission: Submission,
-                        answers: dict[str, Answer] | None = None) -> Evaluation:
+def evaluate_submission(submission: Submission, answers: dict[str, Answer] | None = None, *,
+                        judge: bool = True) -> Evaluation:
+    """The whole submission evaluated; `judge=False`: without checking answers (evaluate())."""
     questionnaire = definition_of(submission)
     if answers is None:
         answers = answers_by_key(submission)
     return evaluate(questionnaire, python_values(questionnaire, answers),
-                    evidence=evidence_keys(answers))
+                    evidence=evidence_keys(answers), judge=judge)
 
 
 def evidence_keys(answers: dict[str, Answer]) -> set[str]:

@@ -103,6 +103,16 @@ def test_hard_bounds_are_errors_and_soft_bounds_warnings(questionnaire):
     assert result.warnings["cameras"] == ["Wartość nietypowo wysoka (powyżej 100)."]
 
 
+def test_without_judging_the_same_relevance_values_and_advice_but_no_errors(questionnaire):
+    # What the reviewer's page asks for: answers and advice, never errors.
+    answers = {"has_cctv": "yes", "cameras": 2000, "budget": Decimal(1)}
+    judged, shown = evaluate(questionnaire, answers), evaluate(questionnaire, answers, judge=False)
+    assert judged.errors and shown.errors == {}
+    assert (shown.relevant, shown.values, shown.warnings) == (
+        judged.relevant, judged.values, judged.warnings)
+    assert shown.warnings["cameras"] == ["Wartość nietypowo wysoka (powyżej 100)."]
+
+
 def test_section_progress_counts_relevant_required_items(questionnaire):
     result = evaluate(questionnaire, {"has_cctv": "yes", "cameras": 4})
     progress = result.sections["main"]
