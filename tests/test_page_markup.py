@@ -73,8 +73,9 @@ def _crawl(client) -> tuple[int, dict[str, list[str]]]:
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
         html = response.get_data(as_text=True)
-        if _problems(html):
-            problems[path] = _problems(html)
+        found = _problems(html)
+        if found:
+            problems[path] = found
         queue.extend(href for href in re.findall(r'href="(/[^"#?]*)', html) if href not in seen)
     return len(seen), problems
 

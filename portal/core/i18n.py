@@ -34,6 +34,13 @@ def translations():
     return cached[1]
 
 
+def text_gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's gettext (plain text) with the request's catalogue looked up once: for
+    messages made many times a page, such as the review page's flags."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
 @pass_context
 def template_gettext(context: Context, string: str, **variables: Any) -> str:
     if context.eval_ctx.autoescape:

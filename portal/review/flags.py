@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
-from portal.core.i18n import translations
+# A review page makes dozens of flags: the request's catalogue is looked up once.
+from portal.core.i18n import text_gettext as _
 
 # A change from last year larger than this share of last year's value is flagged.
 CHANGE_LIMIT = Decimal("0.5")
@@ -43,13 +44,6 @@ PER_CAPITA_COUNTS = frozenset({
     "guard_fte", "guard_interventions_count", "cctv_cameras_public", "cctv_cameras_buildings",
     "police_community_officers_count", "osp_firefighters_active", "aed_public_count",
 })
-
-
-def _(string: str, **variables: object) -> str:
-    """Flask-Babel's gettext with the request's catalogue looked up once (portal.core.i18n):
-    a review page makes dozens of flags, and Flask-Babel looks the catalogue up again for each."""
-    text = translations().ugettext(string)
-    return text % variables if variables else text
 
 
 @dataclass(frozen=True)

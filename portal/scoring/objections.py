@@ -33,7 +33,7 @@ def can_view_draft(run: ScoringRun, gmina: Gmina, user) -> bool:
         return False
     if user.role in ("admin", "reviewer"):
         return True
-    return (user.role == "official" and user.gmina_id == gmina.id
+    return (is_own_gmina(gmina, user)
             and run.status == RunStatus.DRAFT and run.reply_deadline is not None)
 
 

@@ -204,15 +204,23 @@ def draft_home():
                             teryt6=current_user.gmina.teryt6))
 
 
-def _outdated_own_card(run_id: int, teryt6: str):
-    """An official following an older link (an e-mail) to their own gmina's draft card, which
-    is no longer shown: to the published scorecard, or a page saying the draft is withdrawn
-    from view, instead of a bare 404. Anyone else's card still answers 404."""
+def _run_and_gmina(run_id: int, teryt6: str) -> tuple[ScoringRun, Gmina]:
     scoring_run = _run_or_404(run_id)
     gmina = session.scalar(select(Gmina).where(Gmina.teryt6 == teryt6)) or abort(404)
-    if (not objections.is_own_gmina(gmina, current_user)
-            or objections.can_view_draft(scoring_run, gmina, current_user)):
-        return None
+    return scoring_run, gmina
+
+
+def _card_or_404(run_id: int, teryt6: str) -> tuple[ScoringRun, Gmina]:
+    scoring_run, gmina = _run_and_gmina(run_id, teryt6)
+    if not objections.can_view_draft(scoring_run, gmina, current_user):
+        abort(404)  # never reveal another gmina's draft, or that it exists
+    return scoring_run, gmina
+
+
+def _outdated_own_card(scoring_run: ScoringRun, gmina: Gmina):
+    """An official following an older link (an e-mail) to their own gmina's draft card, which
+    is no longer shown: to the published scorecard, or a page saying the draft is withdrawn
+    from view, instead of a bare 404."""
     if scoring_run.status == RunStatus.PUBLISHED:
         flash(_("Projekt wyników nr %(n)d został opublikowany: oto karta wyników gminy.",
                 n=scoring_run.number), "info")
@@ -221,21 +229,14 @@ def _outdated_own_card(run_id: int, teryt6: str):
     return render_template("scoring/no_draft.html", hidden_run=scoring_run)
 
 
-def _card_or_404(run_id: int, teryt6: str) -> tuple[ScoringRun, Gmina]:
-    scoring_run = _run_or_404(run_id)
-    gmina = session.scalar(select(Gmina).where(Gmina.teryt6 == teryt6)) or abort(404)
-    if not objections.can_view_draft(scoring_run, gmina, current_user):
-        abort(404)  # never reveal another gmina's draft, or that it exists
-    return scoring_run, gmina
-
-
 @bp.get("/wyniki/projekt/<int:run_id>/<teryt6>")
 @login_required
 def draft_card(run_id: int, teryt6: str):
-    outdated = _outdated_own_card(run_id, teryt6)
-    if outdated is not None:
-        return outdated
-    scoring_run, gmina = _card_or_404(run_id, teryt6)
+    scoring_run, gmina = _run_and_gmina(run_id, teryt6)
+    if not objections.can_view_draft(scoring_run, gmina, current_user):
+        if objections.is_own_gmina(gmina, current_user):
+            return _outdated_own_card(scoring_run, gmina)
+        abort(404)  # never reveal another gmina's draft, or that it exists
     entry = results.entry_for(scoring_run, gmina) or abort(404)
     names = results.indicator_names(scoring_run)
     form = ObjectionForm()
