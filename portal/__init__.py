@@ -105,9 +105,10 @@ def _register_cli(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from portal.core import formatting, urls
+    from portal.core import formatting, read_only, urls
 
     urls.install(app)
+    read_only.install(app)
     app.jinja_env.filters["money"] = formatting.money
     app.jinja_env.filters["number"] = formatting.number
     app.jinja_env.filters["datetime"] = formatting.local_datetime

@@ -76,12 +76,14 @@ def app(engine, tmp_path_factory):
         }
     )
 
-    @app.before_request
     def _commit_test_setup():
         # Tests share one session with the requests they make. Data a test set up is committed
         # (to a savepoint of the rolled-back outer transaction) before each request, as it
-        # would be in real life, so a view's rollback undoes only the view's own work.
+        # would be in real life, so a view's rollback undoes only the view's own work. First of
+        # all request hooks: a read-only page (portal.core.read_only) refuses any flush after.
         db.session.commit()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _commit_test_setup)
 
     return app
 

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from portal.core.read_only import reads_only
 from portal.db import session
 from portal.editions.models import Edition
 from portal.public import ranking as table_rules
@@ -36,6 +37,7 @@ def _published(year: int):
 
 
 @bp.route("/")
+@reads_only
 def index():
     years = session.scalars(
         select(Edition.year).join(ScoringRun, ScoringRun.edition_id == Edition.id)
@@ -44,6 +46,7 @@ def index():
 
 
 @bp.route("/<int:year>")
+@reads_only
 def ranking(year: int):
     edition, run = _published(year)
     query = table_rules.TableQuery.from_args(request.args)
@@ -58,6 +61,7 @@ def ranking(year: int):
 
 @bp.route("/<int:year>/mapa")
 @bp.route("/<int:year>/mapa/<woj>")
+@reads_only
 def map_view(year: int, woj: str | None = None):
     edition, run = _published(year)
     if woj is not None and woj not in voivodeship_codes():
@@ -111,6 +115,7 @@ def _map_title(year: int, query, woj: str | None, entries) -> str:
 
 
 @bp.route("/<int:year>/metodologia")
+@reads_only
 def methodology(year: int):
     edition, run = _published(year)
     method = results.methodology_of(run)
@@ -124,6 +129,7 @@ def methodology(year: int):
 
 
 @bp.route("/<int:year>/gmina/<teryt6>")
+@reads_only
 def scorecard(year: int, teryt6: str):
     card = _scorecard(year, teryt6)
     return render_template("public/scorecard.html", card=card, rules=table_rules,
@@ -131,6 +137,7 @@ def scorecard(year: int, teryt6: str):
 
 
 @bp.route("/<int:year>/gmina/<teryt6>/informacja-zwrotna")
+@reads_only
 def feedback(year: int, teryt6: str):
     card = _scorecard(year, teryt6)
     html = render_template("public/feedback_report.html", card=card, rules=table_rules)

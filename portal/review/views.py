@@ -15,6 +15,7 @@ from wtforms import SelectChoice
 from portal.auth.models import Role, User
 from portal.core.access import role_required
 from portal.core.errors import DomainError
+from portal.core.read_only import reads_only
 from portal.db import session, utcnow
 from portal.editions.models import Edition
 from portal.editions.services import current_edition
@@ -108,6 +109,7 @@ def _filters() -> QueueFilters:
 
 
 @bp.route("/")
+@reads_only
 @role_required(Role.REVIEWER, Role.ADMIN)
 def queue():
     edition = current_edition()
@@ -135,6 +137,7 @@ def _queue_url(**changes) -> str:
 
 # --- one submission ---------------------------------------------------------------------------
 @bp.route("/submissions/<int:submission_id>")
+@reads_only
 @login_required
 def submission(submission_id: int):
     submission = _staff_submission(submission_id)
@@ -313,6 +316,7 @@ def reopen(submission_id: int):
 
 
 @bp.route("/submissions/<int:submission_id>/timeline")
+@reads_only
 @login_required
 def history(submission_id: int):
     submission = _staff_submission(submission_id)

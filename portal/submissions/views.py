@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 
 from portal.core.access import role_required
 from portal.core.errors import DomainError
+from portal.core.read_only import reads_only
 from portal.db import session, utcnow
 from portal.editions.services import current_edition
 from portal.review.threads import queries_of
@@ -73,6 +74,7 @@ def dashboard():
 
 
 @bp.route("/submissions/<int:submission_id>/sections/<section_key>", methods=["GET", "POST"])
+@reads_only
 @login_required
 def section(submission_id: int, section_key: str):
     submission = _load(submission_id)
@@ -137,6 +139,7 @@ def confirm_prefilled(submission_id: int, section_key: str):
 
 
 @bp.route("/submissions/<int:submission_id>/review", methods=["GET", "POST"])
+@reads_only
 @login_required
 def review(submission_id: int):
     submission = _load(submission_id)
