@@ -114,11 +114,16 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = formatting.local_datetime
     app.jinja_env.filters["date"] = formatting.local_date
 
+    from portal.core.csrf import csrf_token
+
+    # Flask-WTF's context processor offers its own csrf_token(); this one, run after it, wins.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+
     @app.context_processor
     def _inject():
         from flask_babel import get_locale
 
-        return {"current_locale": str(get_locale())}
+        return {"current_locale": str(get_locale()), "csrf_token": csrf_token}
 
 
 # Scripts and styles come only from this site; inline styles are allowed because the server-side

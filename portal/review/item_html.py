@@ -20,9 +20,9 @@ from weakref import WeakKeyDictionary
 
 from flask import get_template_attribute
 from flask_babel import force_locale
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from portal.core.csrf import csrf_token
 from portal.core.formatting import local_datetime
 from portal.core.i18n import html_gettext as _
 from portal.core.urls import cached_url_for
@@ -116,7 +116,7 @@ class _Page:
         self.verified = f"</dd></div>\n<div><dt>{verified}</dt><dd>"
         self.flags = f'\n</dl>\n<ul class="flags" aria-label="{flags}">\n'
         # The item's two forms, around its key and review version.
-        csrf = f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">\n'
+        csrf = f'<input type="hidden" name="csrf_token" value="{escape(csrf_token())}">\n'
         self.version = f'{csrf}<input type="hidden" name="version" value="'
         self.verify = (f'">\n<button type="submit" class="button">{verify}</button>\n'
                        "</form>\n")
