@@ -50,8 +50,7 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
-                connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN")
 
         return engine
     # No pool_pre_ping: it costs a round trip to the server on every checkout, i.e. every

@@ -11,11 +11,8 @@ from portal.municipalities.models import Voivodeship
 
 
 def _in_transaction(connection) -> bool:
-    """Whether the driver's connection is inside a transaction (not in autocommit)."""
-    driver = connection.connection.dbapi_connection
-    if connection.dialect.name == "sqlite":
-        return driver.in_transaction
-    return not driver.autocommit
+    """Whether psycopg's connection is inside a transaction (not in autocommit)."""
+    return not connection.connection.dbapi_connection.autocommit
 
 
 @pytest.fixture
@@ -29,7 +26,9 @@ def bound_to_engine(app, engine):
     db.session.remove()
 
 
-def test_a_read_only_page_reads_outside_a_transaction(client, bound_to_engine):
+def test_a_read_only_page_reads_outside_a_transaction_on_postgresql(client, bound_to_engine):
+    if bound_to_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps its (in-process) transaction: nothing to save there")
     seen: list[tuple[str, bool]] = []
 
     def _record(connection, _cursor, statement, *_args):
@@ -45,7 +44,6 @@ def test_a_read_only_page_reads_outside_a_transaction(client, bound_to_engine):
     reads = [statement for statement, _ in seen if statement.lstrip().upper().startswith("SELECT")]
     assert reads, "the page read nothing: the test proves nothing"
     assert not [statement for statement, in_transaction in seen if in_transaction]
-    assert not [statement for statement, _ in seen if statement.strip().upper() == "BEGIN"]
 
     # The connection goes back to the pool as it came: the next user runs in a transaction.
     with bound_to_engine.connect() as connection:

@@ -1,10 +1,13 @@
-"""Pages whose GET only reads run it outside a database transaction.
+"""Pages whose GET only reads: on PostgreSQL they run it outside a database transaction.
 
 On PostgreSQL a transaction costs two round trips of its own (`BEGIN`, and `ROLLBACK` when the
 connection goes back to the pool) on top of the page's statements. A page that only reads gains
 nothing from it: under PostgreSQL's default READ COMMITTED every statement sees its own snapshot
 anyway. A view marked with `@reads_only` therefore runs its GET on a connection in autocommit
-mode. A flush during such a request is refused: a GET marked read-only that tried to write
+mode. SQLite keeps its transaction: there `BEGIN` is a function call, cheaper than switching the
+connection's mode and back.
+
+On both, a flush during such a request is refused: a GET marked read-only that tried to write
 would otherwise commit statement by statement, without the all-or-nothing of a transaction.
 """
 
@@ -20,6 +23,7 @@ from portal import db
 
 _MARK = "_portal_reads_only"
 _READ_METHODS = frozenset(("GET", "HEAD"))
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
 def reads_only(view: Callable) -> Callable:
@@ -44,8 +48,10 @@ def install(app: Flask) -> None:
         session = db.session()
         # Tests bind the session to a connection inside their own rolled-back transaction:
         # there the guard below still works, the connection is left as it is.
-        if not app.config.get("PORTAL_SESSION_BOUND_EXTERNALLY") and not session.in_transaction():
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        if (not app.config.get("PORTAL_SESSION_BOUND_EXTERNALLY")
+                and not session.in_transaction()
+                and session.get_bind().dialect.name == "postgresql"):
+            session.connection(execution_options=_AUTOCOMMIT)
 
 
 @event.listens_for(Session, "before_flush")
