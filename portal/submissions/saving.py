@@ -12,6 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -55,9 +56,24 @@ class StaleSection(DomainError):
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def _digest(value: Any) -> str:
+    return hashlib.sha256(_CANONICAL_JSON.encode(value).encode()).hexdigest()[:16]
+
+
+# Every section page fingerprints each of its answers, and most are short scalars seen again and
+# again ("yes", an amount, a count): those are remembered. typed=True keeps True and 1 apart
+# (equal in Python, not in JSON).
+_SCALARS = frozenset((str, int, float, bool))
+_MEMO_MAX_CHARS = 200
+_scalar_digest = lru_cache(maxsize=8192, typed=True)(_digest)
+
+
 def value_fingerprint(value: Any) -> str:
     """A short digest of a stored JSON value, to tell later whether a form changed it."""
-    return hashlib.sha256(_CANONICAL_JSON.encode(value).encode()).hexdigest()[:16]
+    if value is None or (type(value) in _SCALARS and (type(value) is not str
+                                                       or len(value) <= _MEMO_MAX_CHARS)):
+        return _scalar_digest(value)
+    return _digest(value)
 
 
 def form_base(answers: dict[str, Answer], keys: list[str]) -> dict[str, list]:
