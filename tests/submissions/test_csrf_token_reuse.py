@@ -37,12 +37,17 @@ def signings(monkeypatch):
     return calls
 
 
-def test_pages_of_one_session_share_a_token_that_saves(app, submission, kornik_official,
-                                                       signings, monkeypatch):
+@pytest.fixture
+def official_session(app, submission, kornik_official, monkeypatch):
+    """(client, section URL): the official logged in, CSRF checked as in production."""
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     client = app.test_client()
     _log_in(client, kornik_official)
-    url = f"/submissions/{submission.id}/sections/budget"
+    return client, f"/submissions/{submission.id}/sections/budget"
+
+
+def test_pages_of_one_session_share_a_token_that_saves(official_session, signings):
+    client, url = official_session
     signed_before = len(signings)
     first, second = _page_token(client, url), _page_token(client, url)
 
@@ -71,12 +76,9 @@ def test_another_session_gets_its_own_token(app, submission, kornik_official, mo
     assert response.status_code == 400
 
 
-def test_a_token_is_signed_again_after_the_reuse_window(app, submission, kornik_official,
-                                                         signings, monkeypatch):
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    client = app.test_client()
-    _log_in(client, kornik_official)
-    url = f"/submissions/{submission.id}/sections/budget"
+def test_a_token_is_signed_again_after_the_reuse_window(official_session, signings,
+                                                         monkeypatch):
+    client, url = official_session
     _page_token(client, url)
     signed = len(signings)
     now = csrf.time.monotonic()
