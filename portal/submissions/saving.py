@@ -63,15 +63,15 @@ def _digest(value: Any) -> str:
 # Every section page fingerprints each of its answers, and most are short scalars seen again and
 # again ("yes", an amount, a count): those are remembered. typed=True keeps True and 1 apart
 # (equal in Python, not in JSON).
-_SCALARS = frozenset((str, int, float, bool))
+_NON_TEXT_SCALARS = frozenset((type(None), int, float, bool))
 _MEMO_MAX_CHARS = 200
 _scalar_digest = lru_cache(maxsize=8192, typed=True)(_digest)
 
 
 def value_fingerprint(value: Any) -> str:
     """A short digest of a stored JSON value, to tell later whether a form changed it."""
-    if value is None or (type(value) in _SCALARS and (type(value) is not str
-                                                       or len(value) <= _MEMO_MAX_CHARS)):
+    kind = type(value)
+    if kind in _NON_TEXT_SCALARS or (kind is str and len(value) <= _MEMO_MAX_CHARS):
         return _scalar_digest(value)
     return _digest(value)
 
