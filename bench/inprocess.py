@@ -100,19 +100,24 @@ def count_queue_queries(fixture: Fixture, upload_folder: Path) -> dict:
 
 
 def count_review_queries(fixture: Fixture, upload_folder: Path) -> dict:
-    """Statements of one GET of the review page: a one-section and a complete submission."""
+    """Statements of one GET of the review summary and of a section's review page, for a
+    one-section and a complete submission (their first and their largest section)."""
     app, client = _client(fixture, upload_folder, fixture.reviewer)
-    result = {label: _count_get(app, client, review_path(submission_id))
-              for label, submission_id in (("small", fixture.review_small_id),
-                                           ("full", fixture.review_full_id))}
+    pages = (("small", review_path(fixture.review_small_id)),
+             ("full", review_path(fixture.review_full_id)),
+             ("small_section", review_path(fixture.review_small_id, "identification")),
+             ("full_section", review_path(fixture.review_full_id, fixture.review_section)))
+    result = {label: _count_get(app, client, path) for label, path in pages}
     app.extensions["portal_engine"].dispose()
     return result
 
 
 def profile_review(fixture: Fixture, upload_folder: Path, out: Path, repeat: int = 20) -> str:
-    """cProfile of `repeat` GETs of the review queue and of the full submission's review page."""
+    """cProfile of `repeat` GETs of the review queue, and of the full submission's review summary
+    and largest section's review page."""
     _app, client = _client(fixture, upload_folder, fixture.reviewer)
-    paths = ["/review/", review_path(fixture.review_full_id)]
+    paths = ["/review/", review_path(fixture.review_full_id),
+             review_path(fixture.review_full_id, fixture.review_section)]
     text = io.StringIO()
     for path in paths:
         client.get(path)

@@ -8,7 +8,7 @@ on PostgreSQL, network round trips), so it compares CPU work, not latency.
 
 Usage:
     .venv/bin/python bench/instructions.py prepare DIR          # scratch SQLite data (~15 s)
-    .venv/bin/python bench/instructions.py count DIR [--page section|review|queue] [-n 20]
+    .venv/bin/python bench/instructions.py count DIR [--page section|review|summary|queue] [-n 20]
 
 `count` runs the portal found on PYTHONPATH (or this checkout), so an older version checked out
 in a git worktree is measured against the same data with PYTHONPATH=that/worktree. It needs the
@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-PAGES = ("section", "review", "queue")
+PAGES = ("section", "review", "summary", "queue")
 
 
 def prepare(folder: Path) -> None:
@@ -71,7 +71,8 @@ def _measure(folder: Path, page: str, requests: int) -> None:
     if login.status_code != 302:
         raise SystemExit(f"login answered {login.status_code}")
     path = {"section": section_path(fixture, largest_section(fixture)),
-            "review": review_path(fixture.review_full_id), "queue": "/review/"}[page]
+            "review": review_path(fixture.review_full_id, fixture.review_section),
+            "summary": review_path(fixture.review_full_id), "queue": "/review/"}[page]
     for _ in range(5):  # fill the per-process caches, as a worker's first requests do
         if client.get(path).status_code != 200:
             raise SystemExit(f"GET {path} failed")

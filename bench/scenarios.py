@@ -43,8 +43,10 @@ def floor_path(fixture: Fixture) -> str:
     return f"/items/{fixture.section_inputs or fixture.sections[largest_section(fixture)]}"
 
 
-def review_path(submission_id: int) -> str:
-    return f"/review/submissions/{submission_id}"
+def review_path(submission_id: int, section: str | None = None) -> str:
+    """The review summary of a submission, or the review page of one of its sections."""
+    path = f"/review/submissions/{submission_id}"
+    return f"{path}/sections/{section}" if section else path
 
 
 def _visit(client: Client, path: str) -> str:
@@ -90,8 +92,16 @@ SCENARIOS = [
     ),
     Scenario(
         "review page GET",
-        "the review page of a complete submission (flags, last year's values, peers) as its "
-        "assigned reviewer",
+        "the review page of the largest section of a complete submission (values, last "
+        "year's values, changes, flags, peers, forms) as its assigned reviewer",
+        portal=lambda c, fx: _get(c, review_path(fx.review_full_id, fx.review_section)),
+        floor=lambda c, fx: _get(c, f"/answers/{fx.review_full_id}/{fx.review_rows}"),
+        account=REVIEWER,
+    ),
+    Scenario(
+        "review summary GET",
+        "the review summary of a complete submission (each section's counts of verified, "
+        "pending, queried and flagged answers; the decision) as its assigned reviewer",
         portal=lambda c, fx: _get(c, review_path(fx.review_full_id)),
         floor=lambda c, fx: _get(c, f"/answers/{fx.review_full_id}/{fx.review_rows}"),
         account=REVIEWER,

@@ -32,7 +32,8 @@ class Fixture:
     reviewer: str
     review_full_id: int  # the review page measured: complete answers, assigned to `reviewer`
     review_small_id: int  # one section answered (the SQL count must not depend on the size)
-    review_rows: int  # answers the review page of review_full_id shows
+    review_section: str  # the section of review_full_id with most answers: its page is measured
+    review_rows: int  # answers that section's review page shows
     edition_id: int
     # Form controls (inputs other than hidden, selects, textareas) the largest section page
     # draws: the floor renders as many (the issue: "the same number of inputs"). Counted from
@@ -129,10 +130,12 @@ def _fill(url: str) -> Fixture:
     review_data.import_registry()
     review = review_data.prepare_review(edition, user.gmina_id, questionnaire)
     session.commit()
-    rows = len(build_review(session.get(Submission, review.full_submission_id),
-                            with_flags=False).rows)
+    review_sections = build_review(session.get(Submission, review.full_submission_id),
+                                   with_flags=False).sections
+    largest, rows = max(review_sections, key=lambda pair: len(pair[1]))
     return Fixture(url, submission.id, sections, OFFICIAL, review.reviewer,
-                   review.full_submission_id, review.small_submission_id, rows, edition.id)
+                   review.full_submission_id, review.small_submission_id, largest.key,
+                   len(rows), edition.id)
 
 
 def _bench_official():

@@ -42,11 +42,13 @@ def notify_resubmitted(submission: Submission, *, actor) -> None:
                        context={"actor": actor, "path": _review_path(submission)})
 
 
-def notify_query_replied(query: ReviewQuery, message: QueryMessage, label: str, *,
-                         actor) -> None:
+def notify_query_replied(query: ReviewQuery, message: QueryMessage, label: str,
+                         section_key: str, *, actor) -> None:
+    """To the assigned reviewer: a link to the answer on its section's review page."""
     submission = query.submission
     if submission.reviewer is None:
         return
     queue_notification("query_replied", submission=submission, recipients=[submission.reviewer],
                        context={"item_label": label, "reply": message.body, "actor": actor,
-                                "path": _review_path(submission) + f"#item-{query.item_key}"})
+                                "path": f"{_review_path(submission)}/sections/{section_key}"
+                                        f"#item-{query.item_key}"})

@@ -1,4 +1,5 @@
-"""What the reviewer sees of one submission: every relevant answer with its context and flags.
+"""What the reviewer sees of one submission: every relevant answer with its status and flags,
+and, for the section on screen, its values in words, last year's value and the change.
 
 Built in a constant number of queries whatever the size of the submission or the edition.
 """
@@ -23,7 +24,7 @@ from portal.questionnaires.definition import Item, Questionnaire, Section
 from portal.questionnaires.evaluation import Evaluation
 from portal.questionnaires.types import ITEM_TYPES
 from portal.review import flags
-from portal.review.item_html import render_sections
+from portal.review.item_html import render_section
 from portal.review.models import AnswerReview, ReviewQuery, SubmissionSnapshot
 from portal.review.peers import Residents, peer_bands, residents_of
 from portal.review.snapshots import latest_snapshot
@@ -81,6 +82,20 @@ class ItemRow:
         return None
 
 
+@dataclass(frozen=True)
+class SectionProgress:
+    """A section's rows counted: the summary and the section navigation show them."""
+
+    section: Section
+    total: int
+    statuses: Counter[str]
+    flagged: int
+
+    @property
+    def to_review(self) -> int:
+        return self.statuses["pending"] + self.statuses["queried"]
+
+
 @dataclass
 class ItemChange:
     item: Item
@@ -97,6 +112,9 @@ class ReviewData:
     evaluation: Evaluation
     answers: dict[str, Row]  # item key -> the stored answer's columns
     rows: list[ItemRow]
+    # The sections whose rows carry their texts (display, last year's value, change); None:
+    # every section. The other rows have their status and flags only (a page shows one section).
+    shown: frozenset[str] | None = None
     previous: SubmissionSnapshot | None = None
     population: Residents | None = None
     changes: list[ItemChange] = field(default_factory=list)
@@ -117,9 +135,36 @@ class ReviewData:
         return [(section, grouped[section.key]) for section in self.questionnaire.sections
                 if section.key in grouped]
 
-    def items_html(self, *, may_decide: bool) -> Markup:
-        """The section navigation and every row as HTML (portal/review/item_html.py)."""
-        return render_sections(self, may_decide=may_decide)
+    def items_html(self, section: Section, *, may_decide: bool) -> Markup:
+        """The section's rows as HTML (portal/review/item_html.py)."""
+        return render_section(self, self.section_rows(section.key), may_decide=may_decide)
+
+    def section_changes(self, section_key: str) -> list[ItemChange]:
+        """The changes since the last return to items of this section."""
+        return [change for change in self.changes
+                if self.questionnaire.section_of[change.item.key].key == section_key]
+
+    def progress(self) -> list[SectionProgress]:
+        """Every section with at least one row, with its counts, in questionnaire order."""
+        return [SectionProgress(section, len(rows), Counter(row.status for row in rows),
+                                sum(1 for row in rows if row.flags))
+                for section, rows in self.sections]
+
+    def first_to_review(self) -> Section | None:
+        """The first section with an answer still to verify (or else with an open query)."""
+        sections = self.sections
+        for wanted in ("pending", "queried"):
+            for section, rows in sections:
+                if any(row.status == wanted for row in rows):
+                    return section
+        return sections[0][0] if sections else None
+
+    def neighbours(self, section: Section) -> tuple[Section | None, Section | None]:
+        """The sections before and after `section` among those with rows."""
+        keys = [s for s, _rows in self.sections]
+        index = keys.index(section)
+        return (keys[index - 1] if index > 0 else None,
+                keys[index + 1] if index + 1 < len(keys) else None)
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -162,9 +207,13 @@ def display(item: Item, value: Any, locale: str = "pl", read: Any = _UNREAD) -> 
     return text or "—"
 
 
-def build_review(submission: Submission, *, locale: str = "pl",
-                 with_flags: bool = True) -> ReviewData:
-    """The reviewer's view of every relevant, answerable item, in questionnaire order."""
+def build_review(submission: Submission, *, locale: str = "pl", with_flags: bool = True,
+                 shown: frozenset[str] | None = None) -> ReviewData:
+    """The reviewer's view of every relevant, answerable item, in questionnaire order.
+
+    `shown`: the sections whose rows get their texts in `locale` (see ReviewData.shown); every
+    row gets its status, and with `with_flags` its flags, which the counts need.
+    """
     questionnaire = submissions.definition_of(submission)
     # Answers and reviews as rows, not ORM objects (half to a third of the cost): the page and
     # the services only read them; reviews are written by UPDATE (services._compare_and_set).
@@ -180,18 +229,22 @@ def build_review(submission: Submission, *, locale: str = "pl",
     relevant, read = evaluation.relevant, evaluation.values
     rows = []
     for section in questionnaire.sections:
+        with_texts = shown is None or section.key in shown
         for item in section.items:
             key = item.key
             if item.type == "calculated" or not relevant.get(key, True):
                 continue
             answer = answers.get(key)
-            value = answer.value if answer is not None else None
-            rows.append(ItemRow(item=item, section_key=section.key, answer=answer,
-                                display=display(item, value, locale, read.get(key, _UNREAD)),
-                                label=item.label.get(locale),
-                                unit=item.unit.get(locale) if item.unit else None,
-                                review=reviews.get(key), queries=queries.get(key, [])))
-    data = ReviewData(submission, questionnaire, evaluation, answers, rows, locale=locale)
+            row = ItemRow(item=item, section_key=section.key, answer=answer, display="",
+                          review=reviews.get(key), queries=queries.get(key, []))
+            if with_texts:
+                value = answer.value if answer is not None else None
+                row.display = display(item, value, locale, read.get(key, _UNREAD))
+                row.label = item.label.get(locale)
+                row.unit = item.unit.get(locale) if item.unit else None
+            rows.append(row)
+    data = ReviewData(submission, questionnaire, evaluation, answers, rows, shown=shown,
+                      locale=locale)
     if with_flags:
         _add_context_and_flags(data, locale)
         data.changes = changes_since_return(data, locale)
@@ -223,6 +276,7 @@ def _add_context_and_flags(data: ReviewData, locale: str) -> None:
     kind = submission.gmina.kind
     population = data.population.total if data.population else None
     warnings = data.evaluation.warnings
+    shown = data.shown
     for row in data.rows:
         key, item = row.item.key, row.item
         value = stored.get(key)
@@ -230,13 +284,16 @@ def _add_context_and_flags(data: ReviewData, locale: str) -> None:
             row.flags.extend(flags.soft_bound_flags(warnings[key]))
         if key in previous_values:
             old = previous_values[key]
-            # Most answers are as last year: the same stored value (and type: True == 1) reads
-            # as the same text.
-            same = type(old) is type(value) and old == value
-            row.previous_display = row.display if same else display(item, old, locale)
+            with_texts = shown is None or row.section_key in shown
+            if with_texts:
+                # Most answers are as last year: the same stored value (and type: True == 1)
+                # reads as the same text.
+                same = type(old) is type(value) and old == value
+                row.previous_display = row.display if same else display(item, old, locale)
             if item.type in NUMERIC:
                 old_n, new_n = flags.as_number(old), flags.as_number(value)
-                row.change = _change_text(old_n, new_n)
+                if with_texts:
+                    row.change = _change_text(old_n, new_n)
                 change = flags.change_flag(old_n, new_n)
                 if change:
                     row.flags.append(change)

@@ -262,8 +262,9 @@ def reply(query: ReviewQuery, body: str, *, actor) -> QueryMessage:
                  item_key=query.item_key, query_id=query.id, comment=text,
                  by_gmina=actor.is_official)
     if actor.is_official:
-        label = submissions.definition_of(submission).item(query.item_key).label.get()
-        notify.notify_query_replied(query, message, label, actor=actor)
+        questionnaire = submissions.definition_of(submission)
+        notify.notify_query_replied(query, message, questionnaire.item(query.item_key).label.get(),
+                                    questionnaire.section_of[query.item_key].key, actor=actor)
     return message
 
 

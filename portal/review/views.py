@@ -73,9 +73,13 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _back(submission_id: int, item_key: str | None = None):
-    anchor = f"item-{item_key}" if item_key else None
-    return redirect(url_for(".submission", submission_id=submission_id, _anchor=anchor))
+def _back(submission: Submission, item_key: str | None = None):
+    """To the answer's place on its section's page, or to the submission's summary."""
+    section = definition_of(submission).section_of.get(item_key) if item_key else None
+    if section is None:
+        return redirect(url_for(".submission", submission_id=submission.id))
+    return redirect(url_for(".section", submission_id=submission.id, section_key=section.key,
+                            _anchor=f"item-{item_key}"))
 
 
 def _run(action, success: str) -> bool:
@@ -140,8 +144,11 @@ def _queue_url(**changes) -> str:
 @reads_only
 @login_required
 def submission(submission_id: int):
+    """The summary: the gmina, the progress of each section, the changes since a return and the
+    decision. The answers themselves are on the section pages."""
     submission = _staff_submission(submission_id)
-    data = build_review(submission, locale=str(get_locale()))
+    locale = str(get_locale())
+    data = build_review(submission, locale=locale, shown=frozenset())
     assign_form = None
     if current_user.role == Role.ADMIN:
         assign_form = forms.AssignForm(reviewer_id=submission.reviewer_id)
@@ -153,8 +160,24 @@ def submission(submission_id: int):
     return render_template(
         "review/submission.html", submission=submission, data=data,
         refusal=services.decision_refusal(submission, current_user), assign_form=assign_form,
-        locale=str(get_locale()), labels=STATE_LABELS,
+        locale=locale, labels=STATE_LABELS,
         snapshots=snapshot_history(submission) if submission.approved_at else [])
+
+
+@bp.route("/submissions/<int:submission_id>/sections/<section_key>")
+@reads_only
+@login_required
+def section(submission_id: int, section_key: str):
+    """One section's answers, each with its context, flags, query threads and forms."""
+    submission = _staff_submission(submission_id)
+    section = next((s for s in definition_of(submission).sections if s.key == section_key), None)
+    if section is None:
+        abort(404)
+    locale = str(get_locale())
+    data = build_review(submission, locale=locale, shown=frozenset((section_key,)))
+    return render_template(
+        "review/section.html", submission=submission, data=data, section=section,
+        refusal=services.decision_refusal(submission, current_user), locale=locale)
 
 
 @bp.route("/submissions/<int:submission_id>/assign", methods=["POST"])
@@ -170,7 +193,7 @@ def assign(submission_id: int):
         abort(400)
     _run(lambda: services.assign(submission, reviewer, actor=_me()),
          _("Przypisano recenzenta: %(name)s.", name=reviewer.name))
-    return _back(submission_id)
+    return _back(submission)
 
 
 @bp.route("/submissions/<int:submission_id>/answers/<item_key>/verify", methods=["POST"])
@@ -183,7 +206,7 @@ def verify(submission_id: int, item_key: str):
     else:
         _run(lambda: services.verify(submission, item_key, expected_version=form.version.data,
                                      actor=_me()), _("Odpowiedź zweryfikowana."))
-    return _back(submission_id, item_key)
+    return _back(submission, item_key)
 
 
 @bp.route("/submissions/<int:submission_id>/answers/<item_key>/queries", methods=["POST"])
@@ -198,7 +221,7 @@ def open_query(submission_id: int, item_key: str):
                                          expected_version=form.version.data,
                                          actor=_me()),
              _("Pytanie zapisane. Gmina zobaczy je po zwrocie ankiety."))
-    return _back(submission_id, item_key)
+    return _back(submission, item_key)
 
 
 @bp.route("/queries/<int:query_id>/replies", methods=["POST"])
@@ -215,7 +238,7 @@ def reply(query_id: int):
         section = definition_of(query.submission).section_of[query.item_key]
         return redirect(url_for("submissions.section", submission_id=query.submission_id,
                                 section_key=section.key, _anchor=f"item-{query.item_key}"))
-    return _back(query.submission_id, query.item_key)
+    return _back(query.submission, query.item_key)
 
 
 @bp.route("/queries/<int:query_id>/close", methods=["POST"])
@@ -228,7 +251,7 @@ def close_query(query_id: int):
     else:
         _run(lambda: services.close_query(query, actor=_me(), comment=form.comment.data),
              _("Pytanie zamknięte."))
-    return _back(query.submission_id, query.item_key)
+    return _back(query.submission, query.item_key)
 
 
 @bp.route("/submissions/<int:submission_id>/sections/<section_key>/verify-all",
@@ -236,7 +259,8 @@ def close_query(query_id: int):
 @login_required
 def verify_section(submission_id: int, section_key: str):
     submission = _staff_submission(submission_id)
-    data = build_review(submission, locale=str(get_locale()))
+    data = build_review(submission, locale=str(get_locale()),
+                        shown=frozenset((section_key,)))
     section = next((s for s, _rows in data.sections if s.key == section_key), None)
     if section is None:
         abort(404)
@@ -250,8 +274,8 @@ def verify_section(submission_id: int, section_key: str):
                                              actor=_me()),
                 _("Zweryfikowano odpowiedzi bez uwag w sekcji „%(name)s”: %(n)d.",
                   name=section.title.get(str(get_locale())), n=len(expected))):
-            return redirect(url_for(".submission", submission_id=submission_id,
-                                    _anchor=f"section-{section_key}"))
+            return redirect(url_for(".section", submission_id=submission_id,
+                                    section_key=section_key))
         return redirect(url_for(".verify_section", submission_id=submission_id,
                                 section_key=section_key))
     candidates = {key for key, _version in services.bulk_candidates(data, section_key)}
@@ -284,7 +308,7 @@ def return_to_gmina(submission_id: int):
         _run(lambda: services.return_to_gmina(submission, expected_lock=form.lock_version.data,
                                               actor=_me(), comment=form.comment.data),
              _("Ankieta zwrócona do gminy; urzędnicy dostaną wiadomość e-mail."))
-    return _back(submission_id)
+    return _back(submission)
 
 
 @bp.route("/submissions/<int:submission_id>/approve", methods=["POST"])
@@ -298,7 +322,7 @@ def approve(submission_id: int):
         _run(lambda: services.approve(submission, expected_lock=form.lock_version.data,
                                       actor=_me(), comment=form.comment.data),
              _("Ankieta zatwierdzona; jej wartości zapisano jako migawkę."))
-    return _back(submission_id)
+    return _back(submission)
 
 
 @bp.route("/submissions/<int:submission_id>/reopen", methods=["POST"])
@@ -312,7 +336,7 @@ def reopen(submission_id: int):
         _run(lambda: services.reopen(submission, reason=form.reason.data,
                                      expected_lock=form.lock_version.data, actor=_me()),
              _("Ankieta ponownie otwarta do weryfikacji."))
-    return _back(submission_id)
+    return _back(submission)
 
 
 @bp.route("/submissions/<int:submission_id>/timeline")

@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from portal.db import session
 from portal.review import notify
 from portal.submissions.models import Answer, Submission
-from portal.submissions.services import open_submission
+from portal.submissions.services import definition_of, open_submission
 from tests import factories
 from tests.review.helpers import submit_for_tests
 from tests.sample_2018 import store_answers
@@ -95,6 +95,7 @@ def review_version(html: str, item_key: str) -> int:
 
 
 def page_url(submission) -> str:
+    """The submission's review summary; its answers are on the section pages."""
     return f"/review/submissions/{submission.id}"
 
 
@@ -102,16 +103,27 @@ def page_html(client, submission) -> str:
     return client.get(page_url(submission)).get_data(as_text=True)
 
 
+def section_url(submission, item_key: str) -> str:
+    """The review page of the section that holds `item_key`."""
+    section = definition_of(submission).section_of[item_key]
+    return f"{page_url(submission)}/sections/{section.key}"
+
+
+def item_page_html(client, submission, item_key: str) -> str:
+    """The review page of the section that holds `item_key`."""
+    return client.get(section_url(submission, item_key)).get_data(as_text=True)
+
+
 def post_verify(client, submission, key: str, version: int | None = None):
     if version is None:
-        version = review_version(page_html(client, submission), key)
+        version = review_version(item_page_html(client, submission, key), key)
     return client.post(f"{page_url(submission)}/answers/{key}/verify",
                        data={"version": version}, follow_redirects=True)
 
 
 def post_query(client, submission, key: str, comment: str, version: int | None = None):
     if version is None:
-        version = review_version(page_html(client, submission), key)
+        version = review_version(item_page_html(client, submission, key), key)
     return client.post(f"{page_url(submission)}/answers/{key}/queries",
                        data={"version": version, "comment": comment}, follow_redirects=True)
 

@@ -15,7 +15,7 @@ from portal.submissions.models import Answer
 from tests.review.conftest import (
     as_user,
     fresh,
-    page_html,
+    item_page_html,
     page_url,
     post_query,
     post_verify,
@@ -44,10 +44,12 @@ def test_assigned_reviewer_verifies_an_answer(client, assigned, reviewer):
 def test_a_second_reviewer_acting_on_the_same_answer_is_refused_and_nothing_is_overwritten(
         client, app, assigned, reviewer, admin):
     as_user(client, reviewer)
-    reviewer_version = review_version(page_html(client, assigned), "budget_754_total")
+    reviewer_version = review_version(item_page_html(client, assigned, "budget_754_total"),
+                                      "budget_754_total")
     other = app.test_client()
     as_user(other, admin)
-    admin_version = review_version(page_html(other, assigned), "budget_754_total")
+    admin_version = review_version(item_page_html(other, assigned, "budget_754_total"),
+                                   "budget_754_total")
 
     post_verify(client, assigned, "budget_754_total", version=reviewer_version)
     response = post_query(other, assigned, "budget_754_total", "Proszę o Rb-28S",
@@ -115,7 +117,8 @@ def test_query_on_an_item_that_is_not_relevant_is_refused(client, edition, offic
 
     assert "nie dotyczy tej gminy" in response.get_data(as_text=True)
     assert session.scalar(select(func.count(ReviewQuery.id))) == 0
-    assert 'id="item-guard_form"' not in page_html(client, submission)
+    html = item_page_html(client, submission, "guard_form")
+    assert 'id="item-guard_exists"' in html and 'id="item-guard_form"' not in html
 
 
 def test_answers_cannot_be_verified_before_submission_or_after_return(
@@ -191,7 +194,7 @@ def test_bulk_verify_is_refused_whole_when_the_list_changed_since_the_preview(
 
 def test_flags_never_change_a_status_by_themselves(client, flagged, reviewer):
     as_user(client, reviewer)
-    html = page_html(client, flagged)
+    html = item_page_html(client, flagged, "safety_debates_count")
     assert "poza zakresem typowym" in html
     assert fresh(flagged).status == "submitted"
     assert session.scalar(select(func.count(AnswerReview.id))) == 0

@@ -101,8 +101,10 @@ def test_official_replies_and_the_reviewer_is_told(client, returned, official, r
     assert "#item-budget_754_total" in response.headers["Location"]
     assert session.scalars(select(QueryMessage.body)).all()[-1].endswith("<b>korekta</b>.")
     assert sent[-1]["kind"] == "query_replied" and sent[-1]["recipients"] == [reviewer.email]
+    link = sent[-1]["context"]["path"]  # to the answer on its section's review page
+    assert link == f"/review/submissions/{returned.id}/sections/budget#item-budget_754_total"
     as_user(client, reviewer)
-    html = page_html(client, returned)
+    html = client.get(link.partition("#")[0]).get_data(as_text=True)
     assert "&lt;b&gt;korekta&lt;/b&gt;" in html
 
 

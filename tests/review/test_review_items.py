@@ -12,6 +12,7 @@ from portal.review.models import ReviewQuery
 from portal.submissions.models import Answer
 from tests.review.conftest import (
     as_user,
+    item_page_html,
     lock_version,
     page_html,
     page_url,
@@ -39,7 +40,7 @@ def test_each_answer_shows_its_value_status_and_the_forms_to_decide(client, assi
     as_user(client, reviewer)
     post_verify(client, assigned, "guard_fte")
     post_query(client, assigned, "budget_754_total", "Proszę <b>sprawdzić</b> kwotę.")
-    html = page_html(client, assigned)
+    html = item_page_html(client, assigned, "respondent_name")  # the identification section
     url = page_url(assigned)
 
     pending = _item(html, "respondent_name")
@@ -51,13 +52,13 @@ def test_each_answer_shows_its_value_status_and_the_forms_to_decide(client, assi
     assert pending.count('<input type="hidden" name="version" value="0">') == 2  # verify, ask
     assert '<textarea id="query-respondent_name" name="comment"' in pending
 
-    verified = _item(html, "guard_fte")
+    verified = _item(item_page_html(client, assigned, "guard_fte"), "guard_fte")
     assert '<span class="status status-approved">zweryfikowana</span>' in verified
     assert "<dt>Zweryfikowano</dt><dd>Roman Recenzent, " in verified
     assert "/verify" not in verified  # verified already; it may still be asked about
     assert '<input type="hidden" name="version" value="1">' in verified
 
-    queried = _item(html, "budget_754_total")
+    queried = _item(item_page_html(client, assigned, "budget_754_total"), "budget_754_total")
     query = session.scalar(select(ReviewQuery))
     assert '<span class="status status-returned">pytanie otwarte</span>' in queried
     assert "2\xa0100\xa0000,00 <span class=\"unit\">zł</span>" in queried
@@ -74,8 +75,9 @@ def test_each_answer_shows_its_value_status_and_the_forms_to_decide(client, assi
 def test_a_reviewer_not_assigned_sees_the_answers_without_forms(client, assigned,
                                                                 other_reviewer):
     as_user(client, other_reviewer)
-    html = page_html(client, assigned)
-    assert '<li><a href="#section-budget">' in html and '<h2 id="section-budget">2. ' in html
+    html = item_page_html(client, assigned, "budget_754_total")
+    assert (f'<li><a href="{page_url(assigned)}/sections/budget" aria-current="page">2. '
+            in html)
     assert 'id="item-budget_754_total"' in html
     assert 'class="item-actions"' not in html and "verify-all" not in html
 
@@ -83,7 +85,7 @@ def test_a_reviewer_not_assigned_sees_the_answers_without_forms(client, assigned
 def test_the_answers_speak_english(client, assigned, reviewer):
     as_user(client, reviewer)
     client.post("/language/en", data={"next": "/"})
-    item = _item(page_html(client, assigned), "budget_754_total")
+    item = _item(item_page_html(client, assigned, "budget_754_total"), "budget_754_total")
     assert '<span class="status status-draft">to be verified</span>' in item
     assert "<dt>Response</dt>" in item and "2,100,000.00" in item
     assert '<button type="submit" class="button">Verify</button>' in item
@@ -98,9 +100,12 @@ def test_every_id_on_the_review_page_is_unique(app, client, assigned, reviewer, 
         monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)  # to log in as `user`
         as_user(client, user)
         monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # every form with its token
-        ids = re.findall(r'\sid="([^"]+)"', page_html(client, assigned))
-        assert len(ids) > 100
-        assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+        for html in (page_html(client, assigned),
+                     item_page_html(client, assigned, "budget_754_total"),  # with the query
+                     item_page_html(client, assigned, "cctv_operators_per_shift")):
+            ids = re.findall(r'\sid="([^"]+)"', html)
+            assert len(ids) >= 7
+            assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
 
 
 def test_the_decision_forms_carry_the_pages_csrf_token(app, client, assigned, reviewer,

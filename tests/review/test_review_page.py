@@ -12,7 +12,7 @@ from portal.municipalities.models import Population
 from portal.review.models import QueryMessage, ReviewQuery
 from portal.submissions.models import AnswerChange
 from portal.submissions.services import open_submission
-from tests.review.conftest import as_user, many_submissions, page_html
+from tests.review.conftest import as_user, item_page_html, many_submissions, page_html
 from tests.review.helpers import approve_for_tests
 from tests.sample_2018 import COMPLETE_2018, store_answers
 
@@ -36,18 +36,18 @@ def last_year(official, reviewer):
 def test_review_page_shows_values_units_last_year_and_the_change(client, last_year, assigned,
                                                                  reviewer):
     as_user(client, reviewer)
-    html = page_html(client, assigned)
+    html = item_page_html(client, assigned, "budget_754_total")
     item = html[html.index('id="item-budget_754_total"'):]
     item = item[:item.index("</article>")]
     assert "2\xa0100\xa0000,00" in item and "2\xa0000\xa0000,00" in item
     assert 'class="unit">zł' in item
     assert "+5%" in item
-    assert "migawka nr 1" in html
+    assert "migawka nr 1" in page_html(client, assigned)
 
 
 def test_change_of_more_than_half_is_flagged_as_advice(client, last_year, assigned, reviewer):
     as_user(client, reviewer)
-    html = page_html(client, assigned)
+    html = item_page_html(client, assigned, "budget_cctv_capital")
     item = html[html.index('id="item-budget_cctv_capital"'):]
     item = item[:item.index("</article>")]
     assert "duża zmiana r/r" in item and "+200%" in item
@@ -71,11 +71,16 @@ def _item(html: str, key: str) -> str:
     return item[:item.index("</article>")]
 
 
+def _shown(client, submission, key: str) -> str:
+    """The answer as its section's review page shows it."""
+    return _item(item_page_html(client, submission, key), key)
+
+
 def test_per_capita_outlier_among_gminy_of_the_same_type_is_flagged(client, edition, assigned,
                                                                     reviewer):
     _small_peers(edition, assigned)
     as_user(client, reviewer)
-    item = _item(page_html(client, assigned), "budget_754_total")
+    item = _shown(client, assigned, "budget_754_total")
     assert "nietypowo na mieszkańca" in item and "poniżej 1. percentyla" in item
 
 
@@ -83,26 +88,26 @@ def test_flags_follow_the_peers_between_views(client, edition, assigned, reviewe
     """The bands are kept between views, yet each view shows what the peers are now."""
     peers = _small_peers(edition, assigned)
     as_user(client, reviewer)
-    assert "poniżej 1. percentyla" in _item(page_html(client, assigned), "budget_754_total")
+    assert "poniżej 1. percentyla" in _shown(client, assigned, "budget_754_total")
     # A population import replaces the figures in place: the peers are as big as Kórnik.
     for made in peers:
         session.query(Population).filter_by(gmina_id=made.gmina_id).one().total = 30909
     session.flush()
-    assert "nietypowo" not in _item(page_html(client, assigned), "budget_754_total")
+    assert "nietypowo" not in _shown(client, assigned, "budget_754_total")
     for made in peers:
         session.query(Population).filter_by(gmina_id=made.gmina_id).one().total = 3000
     session.flush()
-    assert "poniżej 1. percentyla" in _item(page_html(client, assigned), "budget_754_total")
+    assert "poniżej 1. percentyla" in _shown(client, assigned, "budget_754_total")
     # Two peers returned to their gminy: nine submitted gminy of the type are too few to compare.
     for made in peers[:2]:
         made.status, made.returned_at = "returned", utcnow()
     session.flush()
-    assert "nietypowo" not in _item(page_html(client, assigned), "budget_754_total")
+    assert "nietypowo" not in _shown(client, assigned, "budget_754_total")
     # Submitted again: compared again.
     for made in peers[:2]:
         made.status = "submitted"
     session.flush()
-    assert "poniżej 1. percentyla" in _item(page_html(client, assigned), "budget_754_total")
+    assert "poniżej 1. percentyla" in _shown(client, assigned, "budget_754_total")
 
 
 def test_comments_with_html_are_escaped_on_the_review_page(client, assigned, reviewer):
@@ -112,7 +117,7 @@ def test_comments_with_html_are_escaped_on_the_review_page(client, assigned, rev
     session.add(query)
     session.flush()
     as_user(client, reviewer)
-    html = page_html(client, assigned)
+    html = item_page_html(client, assigned, "guard_fte")
     assert '<img src=x onerror="alert(1)">' not in html
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html
 
@@ -133,10 +138,12 @@ def _scenario(submission, reviewer, official, *, queried_keys):
     session.flush()
 
 
-def _count_page_queries(client, submission, query_counter) -> int:
+def _count_page_queries(client, submission, query_counter, section: str | None = None) -> int:
+    """Statements of one view of the summary, or of a section's page."""
     session.commit()  # end the setup's savepoint, so only the request's statements count
     query_counter["n"] = 0
-    assert client.get(f"/review/submissions/{submission.id}").status_code == 200
+    path = f"/review/submissions/{submission.id}"
+    assert client.get(f"{path}/sections/{section}" if section else path).status_code == 200
     return query_counter["n"]
 
 
@@ -147,6 +154,7 @@ def test_review_page_needs_the_same_queries_for_a_small_and_the_largest_submissi
     _scenario(small[0], reviewer, official, queried_keys=["respondent_name"])
     as_user(client, reviewer)
     small_count = _count_page_queries(client, small[0], query_counter)
+    small_section = _count_page_queries(client, small[0], query_counter, "identification")
 
     large = submitted  # the whole questionnaire, with last year's approved snapshot
     many_submissions(edition, 40, voivodeship_code="96", answers=COMPLETE_2018)
@@ -154,8 +162,10 @@ def test_review_page_needs_the_same_queries_for_a_small_and_the_largest_submissi
         "budget_754_total", "guard_fte", "cctv_cameras_public", "building_investments",
         "cctv_legal_basis", "budget_754_by_year"])
     large_count = _count_page_queries(client, large, query_counter)
+    large_section = _count_page_queries(client, large, query_counter, "cctv")
 
     assert small_count == large_count <= 13
+    assert small_section == large_section <= large_count  # the section pages reuse the bands
     # Nothing changed among the peers: the second view reuses the percentile bands instead of
     # reading the peers' population and answers.
     assert _count_page_queries(client, large, query_counter) == large_count - 2
