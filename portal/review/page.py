@@ -6,13 +6,15 @@ Built in a constant number of queries whatever the size of the submission or the
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import json
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import Row, Select, bindparam, select
@@ -25,9 +27,9 @@ from portal.questionnaires.evaluation import Evaluation
 from portal.questionnaires.types import ITEM_TYPES
 from portal.review import flags
 from portal.review.item_html import render_section
-from portal.review.models import AnswerReview, ReviewQuery, SubmissionSnapshot
+from portal.review.models import AnswerReview, ReviewQuery
 from portal.review.peers import Residents, peer_bands, residents_of
-from portal.review.snapshots import latest_snapshot
+from portal.review.snapshots import PreviousValues, previous_values
 from portal.review.threads import queries_of
 from portal.submissions import services as submissions
 from portal.submissions.models import AnswerChange, Submission
@@ -112,10 +114,11 @@ class ReviewData:
     evaluation: Evaluation
     answers: dict[str, Row]  # item key -> the stored answer's columns
     rows: list[ItemRow]
-    # The sections whose rows carry their texts (display, last year's value, change); None:
-    # every section. The other rows have their status and flags only (a page shows one section).
+    # The sections whose rows carry their texts (display, last year's value, change) and their
+    # flags; None: every section. The other rows have their status only, and their flags when
+    # built with all_flags (a page shows one section; the summary counts flags).
     shown: frozenset[str] | None = None
-    previous: SubmissionSnapshot | None = None
+    previous: PreviousValues | None = None  # last year's approved values
     population: Residents | None = None
     changes: list[ItemChange] = field(default_factory=list)
     locale: str = "pl"  # of the labels, units and values shown
@@ -208,11 +211,12 @@ def display(item: Item, value: Any, locale: str = "pl", read: Any = _UNREAD) -> 
 
 
 def build_review(submission: Submission, *, locale: str = "pl", with_flags: bool = True,
-                 shown: frozenset[str] | None = None) -> ReviewData:
+                 shown: frozenset[str] | None = None, all_flags: bool = False) -> ReviewData:
     """The reviewer's view of every relevant, answerable item, in questionnaire order.
 
-    `shown`: the sections whose rows get their texts in `locale` (see ReviewData.shown); every
-    row gets its status, and with `with_flags` its flags, which the counts need.
+    `shown`: the sections whose rows get their texts in `locale` and, with `with_flags`, their
+    flags (see ReviewData.shown); every row gets its status. `all_flags`: flags for every row
+    (the summary counts them), shown or not.
     """
     questionnaire = submissions.definition_of(submission)
     # Answers and reviews as rows, not ORM objects (half to a third of the cost): the page and
@@ -220,7 +224,7 @@ def build_review(submission: Submission, *, locale: str = "pl", with_flags: bool
     answers = submissions.answer_rows(submission)
     # Relevance, values and soft bounds only: the reviewer's page shows advice, never errors
     # (and a submitted questionnaire has none: submitting requires it complete and valid).
-    evaluation = submissions.evaluate_submission(submission, answers, judge=False)
+    evaluation = _evaluation(submission, questionnaire, answers)
     reviews = {r.item_key: r for r in session.execute(_reviews_query(),
                                                       {"submission_id": submission.id})}
     queries: dict[str, list[ReviewQuery]] = defaultdict(list)
@@ -246,7 +250,7 @@ def build_review(submission: Submission, *, locale: str = "pl", with_flags: bool
     data = ReviewData(submission, questionnaire, evaluation, answers, rows, shown=shown,
                       locale=locale)
     if with_flags:
-        _add_context_and_flags(data, locale)
+        _add_context_and_flags(data, locale, all_flags=all_flags)
         data.changes = changes_since_return(data, locale)
     return data
 
@@ -262,10 +266,39 @@ def _reviews_query() -> Select:
             .where(AnswerReview.submission_id == bindparam("submission_id")))
 
 
-def _add_context_and_flags(data: ReviewData, locale: str) -> None:
+# Evaluations of answer sets seen lately, most recent last: (questionnaire, messages' locale,
+# the stored values as JSON text, the keys with a document) -> evaluation.
+_EVALUATIONS: OrderedDict[tuple, Evaluation] = OrderedDict()
+_EVALUATIONS_KEPT = 64
+
+
+def _evaluation(submission: Submission, questionnaire: Questionnaire,
+                answers: dict[str, Row]) -> Evaluation:
+    """The submission's answers evaluated (relevance, values, soft bounds), once per state.
+
+    A submission under review does not change (nobody may edit it), while its reviewer views
+    its summary and each section, and each again after every verification: those views share
+    one evaluation. The key is the stored values themselves, not their revisions, so a value
+    changed in any way is a new key. Callers only read an evaluation.
+    """
+    stored = {key: answer.value for key, answer in answers.items()}
+    key = (questionnaire, str(get_locale()), json.dumps(stored, sort_keys=True),
+           frozenset(submissions.evidence_keys(answers)))
+    evaluation = _EVALUATIONS.get(key)
+    if evaluation is None:
+        evaluation = submissions.evaluate_submission(submission, answers, judge=False)
+        _EVALUATIONS[key] = evaluation
+        if len(_EVALUATIONS) > _EVALUATIONS_KEPT:
+            _EVALUATIONS.popitem(last=False)
+    else:
+        _EVALUATIONS.move_to_end(key)
+    return evaluation
+
+
+def _add_context_and_flags(data: ReviewData, locale: str, *, all_flags: bool = False) -> None:
     submission = data.submission
-    data.previous = latest_snapshot(submission.gmina_id, before_year=submission.edition.year)
-    previous_values = data.previous.values if data.previous is not None else {}
+    data.previous = previous_values(submission.gmina_id, before_year=submission.edition.year)
+    last_year = data.previous.values if data.previous is not None else {}
     stored = {key: answer.value for key, answer in data.answers.items()}
     per_capita_keys = _per_capita_keys(data.questionnaire)
     bands = peer_bands(submission, per_capita_keys)
@@ -278,13 +311,15 @@ def _add_context_and_flags(data: ReviewData, locale: str) -> None:
     warnings = data.evaluation.warnings
     shown = data.shown
     for row in data.rows:
+        with_texts = shown is None or row.section_key in shown
+        if not (with_texts or all_flags):
+            continue
         key, item = row.item.key, row.item
         value = stored.get(key)
         if key in warnings:
             row.flags.extend(flags.soft_bound_flags(warnings[key]))
-        if key in previous_values:
-            old = previous_values[key]
-            with_texts = shown is None or row.section_key in shown
+        if key in last_year:
+            old = last_year[key]
             if with_texts:
                 # Most answers are as last year: the same stored value (and type: True == 1)
                 # reads as the same text.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import Select, bindparam, func, select
@@ -54,6 +55,36 @@ def latest_snapshot(gmina_id: int, *, before_year: int) -> SubmissionSnapshot | 
     snapshot is still the last verified data.
     """
     return session.scalar(_latest_snapshot_query(), {"gmina_id": gmina_id, "year": before_year})
+
+
+@dataclass(frozen=True)
+class PreviousValues:
+    """What the review page compares with: the values of latest_snapshot, its number and the
+    year of its edition."""
+
+    year: int
+    number: int
+    values: dict
+
+
+def previous_values(gmina_id: int, *, before_year: int) -> PreviousValues | None:
+    """latest_snapshot's values, number and edition year, read as one row (no ORM objects:
+    the review page reads it on every view)."""
+    row = session.execute(_previous_values_query(),
+                          {"gmina_id": gmina_id, "year": before_year}).first()
+    return PreviousValues(row.year, row.number, row.values) if row is not None else None
+
+
+@cache
+def _previous_values_query() -> Select:
+    return (
+        select(Edition.year, SubmissionSnapshot.number, SubmissionSnapshot.values)
+        .join(SubmissionSnapshot.submission)
+        .join(Submission.edition)
+        .where(Submission.gmina_id == bindparam("gmina_id"), Edition.year < bindparam("year"))
+        .order_by(Edition.year.desc(), SubmissionSnapshot.number.desc())
+        .limit(1)
+    )
 
 
 @cache

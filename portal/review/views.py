@@ -148,7 +148,7 @@ def submission(submission_id: int):
     decision. The answers themselves are on the section pages."""
     submission = _staff_submission(submission_id)
     locale = str(get_locale())
-    data = build_review(submission, locale=locale, shown=frozenset())
+    data = build_review(submission, locale=locale, shown=frozenset(), all_flags=True)
     assign_form = None
     if current_user.role == Role.ADMIN:
         assign_form = forms.AssignForm(reviewer_id=submission.reviewer_id)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from portal.db import session, utcnow
 from portal.editions.services import close_edition, create_edition, open_edition
 from portal.municipalities.models import Population
 from portal.review.models import QueryMessage, ReviewQuery
-from portal.submissions.models import AnswerChange
+from portal.submissions.models import Answer, AnswerChange
 from portal.submissions.services import open_submission
 from tests.review.conftest import as_user, item_page_html, many_submissions, page_html
 from tests.review.helpers import approve_for_tests
@@ -51,6 +52,8 @@ def test_change_of_more_than_half_is_flagged_as_advice(client, last_year, assign
     item = html[html.index('id="item-budget_cctv_capital"'):]
     item = item[:item.index("</article>")]
     assert "duża zmiana r/r" in item and "+200%" in item
+    # The summary counts flags of every section, though it shows no answer.
+    assert "z flagami: 0" not in page_html(client, assigned)
     assert "status-pending" in html[html.index('id="item-budget_cctv_capital"') - 80:
                                     html.index('id="item-budget_cctv_capital"')]
 
@@ -169,3 +172,22 @@ def test_review_page_needs_the_same_queries_for_a_small_and_the_largest_submissi
     # Nothing changed among the peers: the second view reuses the percentile bands instead of
     # reading the peers' population and answers.
     assert _count_page_queries(client, large, query_counter) == large_count - 2
+
+
+def test_a_value_changed_between_two_views_shows_on_the_second(client, assigned, reviewer):
+    """Views of an unchanged submission share one evaluation; a changed value, even written
+    without a new revision (an administrator's fix in the database), is evaluated anew."""
+    as_user(client, reviewer)
+    assert "2\xa0100\xa0000,00" in _shown(client, assigned, "budget_754_total")
+    answer = session.scalar(select(Answer).where(Answer.submission_id == assigned.id,
+                                                 Answer.item_key == "budget_754_total"))
+    answer.value = "2500000.00"
+    session.flush()
+    item = _shown(client, assigned, "budget_754_total")
+    assert "2\xa0500\xa0000,00" in item and "2\xa0100\xa0000,00" not in item
+    # Relevance follows too: without a guard, the guard's questions leave its section.
+    assert 'id="item-guard_fte"' in item_page_html(client, assigned, "guard_fte")
+    session.scalar(select(Answer).where(Answer.submission_id == assigned.id,
+                                        Answer.item_key == "guard_exists")).value = "no"
+    session.flush()
+    assert 'id="item-guard_fte"' not in item_page_html(client, assigned, "guard_fte")
