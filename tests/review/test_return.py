@@ -123,6 +123,13 @@ def test_resubmission_tells_the_reviewer_and_shows_what_changed(client, returned
     changes = html[html.index("Zmiany od zwrotu"):]
     assert "2\xa0100\xa0000,00" in changes and "2\xa0200\xa0000,00" in changes
     assert '<del class="diff-old">2\xa0100\xa0000,00</del>' in changes
+    # Each change leads to its answer on its section's page, which lists its own changes.
+    link = f"/review/submissions/{returned.id}/sections/budget#item-budget_754_total"
+    assert f'<a href="{link}">' in changes
+    section = client.get(link.partition("#")[0]).get_data(as_text=True)
+    assert '<a href="#item-budget_754_total">' in section[section.index("Zmiany od zwrotu"):]
+    other = client.get(f"/review/submissions/{returned.id}/sections/cctv").get_data(as_text=True)
+    assert "Zmiany od zwrotu" not in other
 
 
 def test_query_thread_goes_on_after_resubmission_until_the_reviewer_closes_it(
