@@ -85,7 +85,7 @@ class ItemRow:
 
 
 @dataclass(frozen=True)
-class SectionProgress:
+class SectionCounts:
     """A section's rows counted: the summary and the section navigation show them."""
 
     section: Section
@@ -147,9 +147,9 @@ class ReviewData:
         return [change for change in self.changes
                 if self.questionnaire.section_of[change.item.key].key == section_key]
 
-    def progress(self) -> list[SectionProgress]:
+    def progress(self) -> list[SectionCounts]:
         """Every section with at least one row, with its counts, in questionnaire order."""
-        return [SectionProgress(section, len(rows), Counter(row.status for row in rows),
+        return [SectionCounts(section, len(rows), Counter(row.status for row in rows),
                                 sum(1 for row in rows if row.flags))
                 for section, rows in self.sections]
 
@@ -164,10 +164,10 @@ class ReviewData:
 
     def neighbours(self, section: Section) -> tuple[Section | None, Section | None]:
         """The sections before and after `section` among those with rows."""
-        keys = [s for s, _rows in self.sections]
-        index = keys.index(section)
-        return (keys[index - 1] if index > 0 else None,
-                keys[index + 1] if index + 1 < len(keys) else None)
+        with_rows = [s for s, _rows in self.sections]
+        index = with_rows.index(section)
+        return (with_rows[index - 1] if index > 0 else None,
+                with_rows[index + 1] if index + 1 < len(with_rows) else None)
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)

@@ -75,31 +75,27 @@ def previous_values(gmina_id: int, *, before_year: int) -> PreviousValues | None
     return PreviousValues(row.year, row.number, row.values) if row is not None else None
 
 
+def _newest_before(query: Select) -> Select:
+    """`query` over snapshots cut to the newest of the gmina's latest edition before `year`."""
+    return (query.join(SubmissionSnapshot.submission)
+            .join(Submission.edition)
+            .where(Submission.gmina_id == bindparam("gmina_id"), Edition.year < bindparam("year"))
+            .order_by(Edition.year.desc(), SubmissionSnapshot.number.desc())
+            .limit(1))
+
+
+# Both built once (on first use, when every model is imported): SQLAlchemy then reuses their
+# cache keys, which cost more than running these one-row queries.
 @cache
 def _previous_values_query() -> Select:
-    return (
-        select(Edition.year, SubmissionSnapshot.number, SubmissionSnapshot.values)
-        .join(SubmissionSnapshot.submission)
-        .join(Submission.edition)
-        .where(Submission.gmina_id == bindparam("gmina_id"), Edition.year < bindparam("year"))
-        .order_by(Edition.year.desc(), SubmissionSnapshot.number.desc())
-        .limit(1)
-    )
+    return _newest_before(select(Edition.year, SubmissionSnapshot.number,
+                                 SubmissionSnapshot.values))
 
 
 @cache
 def _latest_snapshot_query() -> Select:
-    # Built once (on first use, when every model is imported): SQLAlchemy then reuses its cache
-    # key, which costs more than running this one-row query. The review page runs it each view.
-    return (
-        select(SubmissionSnapshot)
-        .join(SubmissionSnapshot.submission)
-        .join(Submission.edition)
-        .where(Submission.gmina_id == bindparam("gmina_id"), Edition.year < bindparam("year"))
-        .order_by(Edition.year.desc(), SubmissionSnapshot.number.desc())
-        .options(contains_eager(SubmissionSnapshot.submission).contains_eager(Submission.edition))
-        .limit(1)
-    )
+    return _newest_before(select(SubmissionSnapshot).options(
+        contains_eager(SubmissionSnapshot.submission).contains_eager(Submission.edition)))
 
 
 def _current_snapshots(edition: Edition):

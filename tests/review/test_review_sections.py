@@ -86,7 +86,8 @@ def test_when_everything_is_verified_each_section_page_points_to_the_decision(
     assert '<span class="count">' not in html  # nothing left to verify in any section
 
 
-def test_a_section_whose_questions_do_not_apply_says_so(client, edition, official, reviewer):
+def test_a_section_shows_only_the_answers_that_apply_to_the_gmina(client, edition, official,
+                                                                  reviewer):
     from portal.submissions.services import open_submission
     from tests.review.helpers import submit_for_tests
     from tests.sample_2018 import COMPLETE_2018, store_answers
