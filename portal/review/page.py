@@ -154,13 +154,14 @@ class ReviewData:
                 for section, rows in self.sections]
 
     def first_to_review(self) -> Section | None:
-        """The first section with an answer still to verify (or else with an open query)."""
+        """The first section with an answer still to verify (or else with an open query); None
+        when every answer is verified."""
         sections = self.sections
         for wanted in ("pending", "queried"):
             for section, rows in sections:
                 if any(row.status == wanted for row in rows):
                     return section
-        return sections[0][0] if sections else None
+        return None
 
     def neighbours(self, section: Section) -> tuple[Section | None, Section | None]:
         """The sections before and after `section` among those with rows."""

@@ -84,6 +84,8 @@ def test_when_everything_is_verified_each_section_page_points_to_the_decision(
     html = item_page_html(client, assigned, "guard_fte")
     assert f'<a href="{page_url(assigned)}#decision-title">Przejdź do decyzji</a>' in html
     assert '<span class="count">' not in html  # nothing left to verify in any section
+    # Nothing to continue with: the summary offers no "Kontynuuj weryfikację".
+    assert "weryfikację:" not in page_html(client, assigned)
 
 
 def test_a_section_shows_only_the_answers_that_apply_to_the_gmina(client, edition, official,
