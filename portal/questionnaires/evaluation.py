@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from portal.questionnaires.definition import Item, Questionnaire, Section
 from portal.questionnaires.expression_runtime import truthy
-from portal.questionnaires.expressions import ExpressionError
+from portal.questionnaires.expressions import Expression, ExpressionError
 from portal.questionnaires.itemtype import InvalidAnswer
 from portal.questionnaires.types import item_type
 
@@ -98,9 +98,11 @@ class _State:
         self.relevant: dict[str, bool] = {}
         self.errors: dict[str, list[str]] = {}
         self.warnings: dict[str, list[str]] = {}
+        # Expression text -> its value in this evaluation (see _value_of).
+        self.known: dict[str, object] = {}
 
     def visit(self, item: Item) -> None:
-        relevant = item.relevant is None or truthy(self._run(item, item.relevant.evaluate))
+        relevant = item.relevant is None or truthy(self._value_of(item, item.relevant))
         self.relevant[item.key] = relevant
         kind = item_type(item)
         value = None
@@ -115,12 +117,24 @@ class _State:
         self.env[item.key] = kind.expression_value(value, item)
 
     def _calculate(self, item: Item) -> object:
-        result = self._run(item, item.calculation.evaluate)  # type: ignore[union-attr]
+        result = self._value_of(item, item.calculation)  # type: ignore[arg-type]
         try:
             return item_type(item).parse(result, item)
         except InvalidAnswer:
             log.warning("calculation of %s gave a non-number: %r", item.key, result)
             return None
+
+    def _value_of(self, item: Item, expression: Expression) -> object:
+        """A relevance or calculation (neither may use `.`), worked out once per text.
+
+        Items are visited after every item they refer to, and a visited item's value never
+        changes, so one text has one value throughout an evaluation. Most items of a section
+        share their relevance (`${has_cctv} = 'yes'` for 20 of the 30 CCTV items).
+        """
+        if expression.text in self.known:
+            return self.known[expression.text]
+        value = self.known[expression.text] = self._run(item, expression.evaluate)
+        return value
 
     def _run(self, item: Item, function: Any, *args: object) -> Any:
         try:

@@ -148,6 +148,30 @@ def test_a_type_error_in_an_expression_does_not_break_evaluation(make_questionna
     assert result.relevant["x"] is False
 
 
+def test_items_sharing_a_relevance_follow_the_item_it_names_wherever_it_is(make_questionnaire):
+    # One text, one value per evaluation: the earlier item names an item defined after it,
+    # so both must wait for that item's answer, and each evaluation reads its own answers.
+    questionnaire = make_questionnaire(
+        """
+        - {key: early, type: integer, label: E, relevant: "${gate} = 'yes'", required: true}
+        - {key: gate, type: yes_no, label: G}
+        - {key: late, type: integer, label: L, relevant: "${gate} = 'yes'", required: true}
+        - {key: total, type: calculated, value_type: integer, label: T,
+           calculation: "${early} + ${late}"}
+        - {key: why, type: short_text, label: W, relevant: "${total} > 10", required: true}
+        - {key: why_more, type: short_text, label: M, relevant: "${total} > 10"}
+        """
+    )
+    shown = evaluate(questionnaire, {"gate": "yes", "early": 6, "late": 5})
+    assert (shown.relevant["early"], shown.relevant["late"]) == (True, True)
+    assert shown.values["total"] == 11
+    assert (shown.relevant["why"], shown.relevant["why_more"]) == (True, True)
+    assert shown.errors == {"why": ["To pole jest wymagane."]}
+    hidden = evaluate(questionnaire, {"gate": "no", "early": 6, "late": 5})
+    assert not any(hidden.relevant[key] for key in ("early", "late", "why", "why_more"))
+    assert hidden.is_complete
+
+
 REAL_FILE = Path(__file__).resolve().parents[2] / "questionnaires" / "2018" / "questionnaire.yaml"
 
 
