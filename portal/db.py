@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, Executable, MetaData, Row, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 # Named constraints make Alembic autogenerate and downgrade deterministic on SQLite and PostgreSQL.
@@ -31,6 +33,18 @@ POOL_RECYCLE_S = 600
 # One session per thread (gunicorn sync workers, the dev server, CLI). create_app() binds it to
 # the engine; tests rebind it to a connection inside a rolled-back transaction.
 session: scoped_session[Session] = scoped_session(sessionmaker(expire_on_commit=False))
+
+
+def column_rows(statement: Executable, parameters: dict[str, Any]) -> Sequence[Row]:
+    """The rows of a statement that selects columns only (no mapped entities).
+
+    session.execute() takes even such a statement through the ORM's execution (compile state,
+    loading context), which cost a third of a small query; run on the session's connection it
+    skips that. Pending changes are flushed first, as session.execute() would (a clean session
+    returns at once).
+    """
+    session.flush()
+    return session.connection().execute(statement, parameters).all()
 
 
 def make_engine(url: str) -> Engine:

@@ -33,6 +33,7 @@ from portal.review.snapshots import PreviousValues, previous_values
 from portal.review.threads import queries_of
 from portal.submissions import services as submissions
 from portal.submissions.models import AnswerChange, Submission
+from portal.submissions.services import StoredAnswer
 from portal.submissions.workflow import State
 
 NUMERIC = frozenset({"integer", "decimal", "money", "percent"})
@@ -44,7 +45,7 @@ class ItemRow:
 
     item: Item
     section_key: str
-    answer: Row | None  # the stored answer's columns (submissions.services.ANSWER_COLUMNS)
+    answer: StoredAnswer | None  # the stored answer (submissions.services.answer_rows)
     display: str
     label: str = ""  # the item's label and unit in the page's language
     unit: str | None = None
@@ -112,7 +113,7 @@ class ReviewData:
     submission: Submission
     questionnaire: Questionnaire
     evaluation: Evaluation
-    answers: dict[str, Row]  # item key -> the stored answer's columns
+    answers: dict[str, StoredAnswer]  # item key -> the stored answer
     rows: list[ItemRow]
     # The sections whose rows carry their texts (display, last year's value, change) and their
     # flags; None: every section. The other rows have their status only, and their flags when

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, select
+from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.errors import DomainError
@@ -26,6 +26,7 @@ from portal.questionnaires.types import ITEM_TYPES
 from portal.submissions.models import Answer, AnswerChange, Submission
 from portal.submissions.services import (
     EditingClosed,
+    StoredAnswer,
     answer_rows,
     answers_by_key,
     can_edit,
@@ -88,7 +89,7 @@ def form_base(answers: dict[str, Answer], keys: list[str]) -> dict[str, list]:
 
 def save_section(submission: Submission, section: Section, values: dict[str, Any],
                  base: dict[str, list], *, actor, now: datetime | None = None,
-                 answers: dict[str, Answer | Row] | None = None) -> int:
+                 answers: dict[str, Answer | StoredAnswer] | None = None) -> int:
     """Store the section's values as the draft; returns how many answers changed.
 
     `base` is `form_base()` as the form was rendered. A field the user left as it was is not
@@ -123,7 +124,8 @@ def _answers_to_change(submission: Submission, keys: list[str]) -> dict[str, Ans
 
 
 def _planned_changes(questionnaire: Questionnaire, section: Section, values: dict[str, Any],
-                     answers: dict[str, Answer | Row], base: dict[str, list]) -> dict[str, Any]:
+                     answers: dict[str, Answer | StoredAnswer],
+                     base: dict[str, list]) -> dict[str, Any]:
     """Item key -> new JSON value, for the items this user changed to a new value."""
     changes: dict[str, Any] = {}
     for item in section.items:
@@ -142,7 +144,7 @@ def _planned_changes(questionnaire: Questionnaire, section: Section, values: dic
 
 
 def _conflicts(submission: Submission, changes: dict[str, Any],
-               answers: dict[str, Answer | Row], base: dict[str, list]) -> list[Conflict]:
+               answers: dict[str, Answer | StoredAnswer], base: dict[str, list]) -> list[Conflict]:
     stale = [key for key in changes
              if base.get(key, [0])[0] != (answers[key].revision if key in answers else 0)]
     if not stale:
