@@ -10,7 +10,7 @@ Texts are escaped here, once (Markup), not on every page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from weakref import WeakKeyDictionary
 
 from flask_babel import gettext as _
@@ -58,6 +58,8 @@ class ItemDisplay:
     options: tuple[Option, ...] = ()  # choices, or the year table's cells
     evidence_label: Markup = Markup("")
     file_rules: Markup = Markup("")  # which files a file item takes
+    # item_html keeps here the finished HTML of the item's plain states (see _plain_item).
+    plain: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 def item_displays(questionnaire: Questionnaire, section: Section,

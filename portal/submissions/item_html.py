@@ -11,6 +11,7 @@ outside f-strings: pybabel does not look inside them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from flask import get_template_attribute
@@ -19,6 +20,7 @@ from markupsafe import Markup, escape
 from portal.core.formatting import local_datetime
 from portal.core.i18n import html_gettext as _
 from portal.core.urls import cached_url_for as url_for
+from portal.submissions.item_view import ShownValue
 
 if TYPE_CHECKING:
     from portal.submissions.item_view import ItemView
@@ -30,7 +32,48 @@ GROUPED = frozenset(("radio", "checkboxes", "year_table", "repeat"))
 def render_items(page: SectionPage) -> Markup:
     """Every item of the page, in order."""
     thread = get_template_attribute("review/_thread.html", "thread") if page.queries else None
-    return Markup("\n").join(_item(view, page, thread) for view in page.items)
+    return Markup("\n").join(_plain_item(view) if _is_plain(view) else _item(view, page, thread)
+                             for view in page.items)
+
+
+# Most items of a page are plain: no error, lock, prefill mark, conflict, review thread or
+# stored document. The HTML of a plain item depends only on its fixed parts, whether it is
+# shown, and its value, so it is drawn once by the general code below and kept on its
+# ItemDisplay: for a text field the parts before and after the value, for a radio group or a
+# select each finished variant (one per option chosen, and none). Drawn by the same code, the
+# page is the same either way.
+_PLAIN_WIDGETS = frozenset(("input", "textarea", "radio", "select"))
+_PLACEHOLDER = "\ue000"  # a private-use character: escaped as it is, in no questionnaire text
+
+
+def _is_plain(view: ItemView) -> bool:
+    return (view.display.widget in _PLAIN_WIDGETS and not view.errors and not view.queries
+            and view.read_only_reason is None and not view.prefilled and view.conflict is None
+            and view.evidence_meta is None)
+
+
+def _plain_item(view: ItemView) -> Markup:
+    d = view.display
+    data = view.field.data
+    if d.widget in ("radio", "select"):
+        if data is not None and not any(option.value == data for option in d.options):
+            return _item(view, None, None)  # a value outside the choices: not worth keeping
+        key = (view.relevant, data)
+        html = d.plain.get(key)
+        if html is None:
+            html = d.plain[key] = _item(view, None, None)
+        return html
+    parts = d.plain.get(view.relevant)
+    if parts is None:
+        sample = _item(replace(view, field=ShownValue(_PLACEHOLDER)), None, None)
+        parts = d.plain[view.relevant] = tuple(sample.split(_PLACEHOLDER))
+    if len(parts) != 2:  # the value is not drawn exactly once: draw this item in full
+        return _item(view, None, None)
+    return Markup(parts[0] + escape(_text(data)) + parts[1])
+
+
+def _text(data: object) -> str:
+    return "" if data is None else str(data)
 
 
 def _item(view: ItemView, page: SectionPage, thread) -> str:

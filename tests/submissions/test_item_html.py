@@ -16,7 +16,7 @@ from portal.questionnaires.forms import build_section_form
 from portal.questionnaires.loader import load_questionnaire
 from portal.questionnaires.types import ITEM_TYPES
 from portal.submissions.item_display import item_displays
-from portal.submissions.item_html import render_items
+from portal.submissions.item_html import _item, render_items
 from portal.submissions.item_view import ItemView, shown_value
 from tests.questionnaires.conftest import questionnaire_text
 
@@ -48,7 +48,11 @@ def questionnaire():
     return load_questionnaire(questionnaire_text(ITEMS), "test.yaml").questionnaire
 
 
-def _page_html(questionnaire, stored: dict) -> str:
+def _page_html(questionnaire, stored: dict, hidden: frozenset = frozenset()) -> str:
+    return str(render_items(_page(questionnaire, stored, hidden)))
+
+
+def _page(questionnaire, stored: dict, hidden: frozenset = frozenset()) -> SimpleNamespace:
     section = questionnaire.sections[0]
     items = questionnaire.items_by_key
     values = {key: ITEM_TYPES[items[key].type].from_json(value, items[key])
@@ -58,12 +62,11 @@ def _page_html(questionnaire, stored: dict) -> str:
                              strict=True):
         kind = ITEM_TYPES[item.type]
         data = kind.form_data(values[item.key], item, "pl") if item.key in values else None
-        views.append(ItemView(item=item, display=display, relevant=True,
+        views.append(ItemView(item=item, display=display, relevant=item.key not in hidden,
                               field=shown_value(display.widget, data)))
-    page = SimpleNamespace(queries={}, items=views, questionnaire=questionnaire, locale="pl",
+    return SimpleNamespace(queries={}, items=views, questionnaire=questionnaire, locale="pl",
                            submission=SimpleNamespace(id=1, status="draft"), user=None,
                            read_only_reason=None)
-    return str(render_items(page))
 
 
 def _wtforms_form(questionnaire, stored: dict):
@@ -108,3 +111,22 @@ def test_stored_text_and_choice_labels_are_escaped(app, questionnaire):
     assert 'value="Straż &#34;Miejska&#34; &lt;b&gt;"' in html
     assert "B &amp; &lt;b&gt;" in html
     assert 'value="1\N{NO-BREAK SPACE}234"' in html  # a Polish number, as typed back in
+
+
+def test_items_kept_from_an_earlier_page_are_drawn_as_the_full_code_draws_them(app,
+                                                                              questionnaire):
+    # Plain items are kept per display and state; a page after other pages must still show
+    # its own values and visibility, escaped.
+    states = [
+        (STORED, frozenset()),
+        ({}, frozenset()),
+        ({"name": "a < b & c", "staffed": "yes", "many": "c9", "cameras": 7}, frozenset()),
+        (STORED, frozenset({"name", "staffed", "many"})),
+        ({"name": "\N{NO-BREAK SPACE}", "note": "", "staffed": "no"}, frozenset({"note"})),
+        (STORED, frozenset()),
+    ]
+    with app.test_request_context("/"):
+        for stored, hidden in states:
+            page = _page(questionnaire, stored, hidden)
+            in_full = "\n".join(_item(view, page, None) for view in page.items)
+            assert str(render_items(page)) == in_full, (stored, hidden)
