@@ -25,6 +25,7 @@ from portal.submissions.item_display import EVIDENCE_SUFFIX, item_displays
 from portal.submissions.item_html import render_items
 from portal.submissions.item_view import ItemView, shown_value
 from portal.submissions.models import Submission
+from portal.submissions.section_nav import section_links
 from portal.submissions.uploads import store_upload
 from portal.submissions.workflow import State
 
@@ -170,6 +171,10 @@ class SectionPage:
         if self.editable is not None and key not in self.editable:
             return _("Po zwrocie ankiety można zmieniać tylko pola, o które pyta recenzent.")
         return None
+
+    def section_links(self) -> Markup:
+        """The section navigation's links (portal/submissions/section_nav.py)."""
+        return section_links(self.questionnaire, self.section, self.submission.id, self.locale)
 
     def items_html(self) -> Markup:
         """The items as HTML (portal/submissions/item_html.py), for the template."""

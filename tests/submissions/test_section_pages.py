@@ -32,6 +32,21 @@ def test_section_page_renders_every_item_with_labels_help_and_units(logged_in, s
     assert 'name="budget_754_by_year-y2016"' in html
 
 
+def test_section_navigation_links_every_section_and_marks_the_one_shown(logged_in, submission):
+    html = logged_in.get(section_url(submission, "cctv")).get_data(as_text=True)
+    nav = re.search(r'<ul class="section-nav">(.*?)</ul>', html, re.S).group(1)
+    links = re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', nav)
+
+    assert len(links) == 8
+    assert links[0] == (section_url(submission, "identification"), "", "1. Dane kontaktowe")
+    assert [(href, title) for href, current, title in links if current] == [
+        (section_url(submission, "cctv"), "4. Monitoring wizyjny")]
+    logged_in.post("/language/en", data={"next": "/"})
+    english = logged_in.get(section_url(submission, "budget")).get_data(as_text=True)
+    assert 'aria-current="page">2. Municipal public-safety expenditure</a>' in english
+    assert "2. Wydatki gminy" not in english
+
+
 def test_saved_draft_is_there_after_leaving_the_page(logged_in, submission):
     response = _post(logged_in, submission, "budget", {"budget_total_expenditure": "1 234 567,89",
                                                        "budget_754_total": "250000.5"})
