@@ -9,6 +9,13 @@ on PostgreSQL, network round trips), so it compares CPU work, not latency.
 Usage:
     .venv/bin/python bench/instructions.py prepare DIR          # scratch SQLite data (~15 s)
     .venv/bin/python bench/instructions.py count DIR [--page section|review|summary|queue] [-n 20]
+    .venv/bin/python bench/instructions.py served DIR [-n 40]   # section GET: portal vs floor
+
+`served` counts what the benchmark's servers execute: one gunicorn sync worker each for the
+portal and the floor (gunicorn's own request handling included), the largest section page
+against the floor page with as many inputs. Its ratio (floor ÷ portal instructions) is the
+benchmark's ratio without the VM's drift, but not its measure: the portal's instructions run
+slower than the floor's (more code and data touched per request; see bench/README.md).
 
 `count` runs the portal found on PYTHONPATH (or this checkout), so an older version checked out
 in a git worktree is measured against the same data with PYTHONPATH=that/worktree. It needs the
@@ -18,14 +25,20 @@ Debian package valgrind (callgrind_control comes with it).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import pickle
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+import servers
+from http_load import Call, Client
+
 PAGES = ("section", "review", "summary", "queue")
+SERVED_START_S = 600  # the portal's start under valgrind takes a minute or more
 
 
 def prepare(folder: Path) -> None:
@@ -57,6 +70,87 @@ def count(folder: Path, page: str, requests: int) -> int:
     return total // requests
 
 
+def served(folder: Path, requests: int) -> dict[str, int]:
+    """Instructions per request of a gunicorn worker serving the section GET (portal) and the
+    floor page with as many inputs."""
+    import inprocess
+    import scratch
+    from http_load import log_in
+    from scenarios import largest_section, section_path
+
+    fixture = pickle.loads((folder / "fixture.pickle").read_bytes())
+
+    def portal_page(client) -> str:
+        log_in(client, fixture.official, scratch.PASSWORD)
+        return section_path(fixture, largest_section(fixture))
+
+    with tempfile.TemporaryDirectory() as out:
+        portal, html = _served(
+            "wsgi:app", servers.ROOT,
+            {"PORTAL_DATABASE_URL": fixture.url, "PORTAL_SECRET_KEY": "bench-secret",
+             "PORTAL_UPLOAD_FOLDER": str(folder / "uploads")},
+            Path(out) / "portal", requests, portal_page)
+        inputs = inprocess.form_controls(html)
+        floor, _ = _served("floor_app:create_app()", servers.BENCH,
+                           {"BENCH_FLOOR_DATABASE_URL": fixture.url}, Path(out) / "floor",
+                           requests, lambda client: f"/items/{inputs}")
+    return {"portal": portal, "floor": floor, "inputs": inputs}
+
+
+def _served(app: str, pythonpath: Path, env: dict[str, str], out: Path, requests: int,
+            open_page: Callable[[Client], str]) -> tuple[int, str]:
+    """(instructions per request, the page) of `app` in one gunicorn worker under callgrind.
+
+    `open_page(client)` logs in if it must and names the page; the first visit and a warm-up
+    are not counted, and neither is gunicorn's master.
+    """
+    out.mkdir()
+    port = servers.free_port()
+    command = ["valgrind", "--tool=callgrind", "--trace-children=yes", "--instr-atstart=no",
+               f"--callgrind-out-file={out}/callgrind.%p", sys.executable, str(servers.GUNICORN),
+               "--workers", "1", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+               "--chdir", str(servers.ROOT), "--pythonpath", str(pythonpath),
+               "--log-level", "warning", "--timeout", "600", app]
+    log = out / "server.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(command, env={**os.environ, **env}, stdout=log_file,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        servers.wait_until_listening(process, port, log, timeout_s=SERVED_START_S)
+        client = Client(port, timeout=SERVED_START_S)
+        path = open_page(client)
+        page = client.browse(Call("GET", path))
+        call = Call("GET", path, headers=client.cookie_header())
+        for _ in range(5):  # the worker's per-process caches, as in the benchmark's warm-up
+            if client.send(call).status != 200:
+                raise SystemExit(f"GET {path} failed; see {log}")
+        worker = _child_of(process.pid)
+        subprocess.run(["callgrind_control", "-i", "on", str(worker)], check=True,
+                       capture_output=True)
+        for _ in range(requests):
+            client.send(call)
+        subprocess.run(["callgrind_control", "-i", "off", str(worker)], check=True,
+                       capture_output=True)
+        subprocess.run(["callgrind_control", "-d", str(worker)], check=True, capture_output=True)
+        total = sum(int(line.split()[1]) for dump in out.glob(f"callgrind.{worker}*")
+                    for line in dump.read_text().splitlines() if line.startswith("totals:"))
+        return total // requests, page.text
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(60)
+
+
+def _child_of(parent: int) -> int:
+    """The one gunicorn worker forked by the master `parent` (valgrind keeps the PIDs)."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == parent:
+                    return int(entry.name)
+    raise SystemExit("the gunicorn worker was not found")
+
+
 def _measure(folder: Path, page: str, requests: int) -> None:
     import inprocess  # noqa: F401
     import scratch
@@ -85,7 +179,7 @@ def _measure(folder: Path, page: str, requests: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=("prepare", "count", "_measure"))
+    parser.add_argument("action", choices=("prepare", "count", "served", "_measure"))
     parser.add_argument("folder", type=Path)
     parser.add_argument("--page", choices=PAGES, default="section")
     parser.add_argument("-n", "--requests", type=int, default=20)
@@ -95,6 +189,11 @@ def main(argv: list[str] | None = None) -> None:
     elif args.action == "count":
         per_request = count(args.folder, args.page, args.requests)
         print(f"{args.page}: {per_request:,} instructions per request")
+    elif args.action == "served":
+        figures = served(args.folder, args.requests)
+        portal, floor = figures["portal"], figures["floor"]
+        print(f"section GET under gunicorn: portal {portal:,}, floor ({figures['inputs']} inputs) "
+              f"{floor:,} instructions per request; floor ÷ portal {floor / portal:.2f}")
     else:
         _measure(args.folder, args.page, args.requests)
 

@@ -24,15 +24,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _wait_until_listening(process: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
+def wait_until_listening(process: subprocess.Popen, port: int, log: Path, *,
+                         timeout_s: float = START_TIMEOUT_S) -> None:
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
             return
         time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not listen on {port} in {START_TIMEOUT_S:.0f} s; see {log}")
+    raise RuntimeError(f"gunicorn did not listen on {port} in {timeout_s:.0f} s; see {log}")
 
 
 @contextlib.contextmanager
@@ -47,7 +48,7 @@ def gunicorn(app: str, env: dict[str, str], log: Path, *, pythonpath: Path = ROO
         process = subprocess.Popen(args, env={**os.environ, **env}, stdout=log_file,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            _wait_until_listening(process, port, log)
+            wait_until_listening(process, port, log)
             yield port
         finally:
             _stop(process)
