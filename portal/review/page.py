@@ -21,7 +21,7 @@ from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
-from portal.db import session
+from portal.db import column_rows, session
 from portal.questionnaires.definition import Item, Questionnaire, Section
 from portal.questionnaires.evaluation import Evaluation
 from portal.questionnaires.types import ITEM_TYPES
@@ -227,8 +227,8 @@ def build_review(submission: Submission, *, locale: str = "pl", with_flags: bool
     # Relevance, values and soft bounds only: the reviewer's page shows advice, never errors
     # (and a submitted questionnaire has none: submitting requires it complete and valid).
     evaluation = _evaluation(submission, questionnaire, answers)
-    reviews = {r.item_key: r for r in session.execute(_reviews_query(),
-                                                      {"submission_id": submission.id})}
+    reviews = {r.item_key: r for r in column_rows(_reviews_query(),
+                                                  {"submission_id": submission.id})}
     queries: dict[str, list[ReviewQuery]] = defaultdict(list)
     for query in queries_of(submission.id):
         queries[query.item_key].append(query)

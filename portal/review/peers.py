@@ -19,7 +19,7 @@ from functools import cache
 
 from sqlalchemy import Select, bindparam, func, select
 
-from portal.db import session
+from portal.db import column_rows, session
 from portal.municipalities.models import Gmina, Population
 from portal.review import flags
 from portal.submissions.models import Answer, Submission
@@ -48,8 +48,8 @@ def peer_bands(submission: Submission, keys: frozenset[str]) -> Bands:
     """Bands of `keys` among the submission's peers: one query while nothing changed among
     them, three when they are recomputed."""
     edition_id, kind = submission.edition_id, submission.gmina.kind
-    state = tuple(session.execute(_fingerprint_query(),
-                                  {"edition_id": edition_id, "kind": kind}).one())
+    # An aggregate: always one row.
+    state = tuple(column_rows(_fingerprint_query(), {"edition_id": edition_id, "kind": kind})[0])
     cached = _CACHE.get((edition_id, kind, keys))
     if cached is not None and cached[0] == state:
         return cached[1]
@@ -61,8 +61,7 @@ def peer_bands(submission: Submission, keys: frozenset[str]) -> Bands:
 
 def residents_of(gmina_id: int, year: int) -> Residents | None:
     """The gmina's population for `year` (one query)."""
-    return _choose(session.execute(_residents_query(), {"gmina_id": gmina_id}),
-                   year).get(gmina_id)
+    return _choose(column_rows(_residents_query(), {"gmina_id": gmina_id}), year).get(gmina_id)
 
 
 @cache

@@ -8,7 +8,7 @@ from functools import cache
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
-from portal.db import session, utcnow
+from portal.db import column_rows, session, utcnow
 from portal.editions.models import Edition
 from portal.municipalities.models import Gmina
 from portal.questionnaires.definition import Questionnaire
@@ -70,9 +70,8 @@ class PreviousValues:
 def previous_values(gmina_id: int, *, before_year: int) -> PreviousValues | None:
     """latest_snapshot's values, number and edition year, read as one row (no ORM objects:
     the review page reads it on every view)."""
-    row = session.execute(_previous_values_query(),
-                          {"gmina_id": gmina_id, "year": before_year}).first()
-    return PreviousValues(row.year, row.number, row.values) if row is not None else None
+    rows = column_rows(_previous_values_query(), {"gmina_id": gmina_id, "year": before_year})
+    return PreviousValues(rows[0].year, rows[0].number, rows[0].values) if rows else None
 
 
 def _newest_before(query: Select) -> Select:
