@@ -22,6 +22,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     logging.basicConfig(level=logging.INFO)
 
+    from portal.core.session_cookie import SessionCookie
+
+    app.session_interface = SessionCookie()
     _init_database(app)
     from portal.notifications.services import send_after_commit
 

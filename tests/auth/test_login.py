@@ -109,3 +109,20 @@ def test_a_language_chosen_on_the_login_page_is_kept_after_logging_in(client):
     factories.login(client, user)
     assert '<html lang="en">' in client.get("/ankieta").get_data(as_text=True)
     assert user.locale == "en"
+
+
+def test_a_rotated_secret_key_keeps_sessions_only_while_the_old_key_is_a_fallback(app, client):
+    # The session cookie's serializer is kept per set of keys (core/session_cookie.py).
+    factories.open_edition_2018()
+    factories.login(client, factories.official())
+    old_key = app.secret_key
+    try:
+        assert client.get("/ankieta").status_code == 200
+        app.secret_key = "a-new-secret-key-for-this-test"
+        app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+        assert client.get("/ankieta").status_code == 200  # signed with the old key: still in
+        app.config["SECRET_KEY_FALLBACKS"] = []
+        assert client.get("/ankieta").status_code == 302  # the old key is gone: logged out
+    finally:
+        app.secret_key = old_key
+        app.config["SECRET_KEY_FALLBACKS"] = []
