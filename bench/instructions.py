@@ -35,7 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import servers
-from http_load import Call, Client
+from http_load import Call, Client, log_in
 
 PAGES = ("section", "review", "summary", "queue")
 SERVED_START_S = 600  # the portal's start under valgrind takes a minute or more
@@ -75,7 +75,6 @@ def served(folder: Path, requests: int) -> dict[str, int]:
     floor page with as many inputs."""
     import inprocess
     import scratch
-    from http_load import log_in
     from scenarios import largest_section, section_path
 
     fixture = pickle.loads((folder / "fixture.pickle").read_bytes())
@@ -85,15 +84,12 @@ def served(folder: Path, requests: int) -> dict[str, int]:
         return section_path(fixture, largest_section(fixture))
 
     with tempfile.TemporaryDirectory() as out:
-        portal, html = _served(
-            "wsgi:app", servers.ROOT,
-            {"PORTAL_DATABASE_URL": fixture.url, "PORTAL_SECRET_KEY": "bench-secret",
-             "PORTAL_UPLOAD_FOLDER": str(folder / "uploads")},
-            Path(out) / "portal", requests, portal_page)
+        portal, html = _served(servers.PORTAL_APP, servers.ROOT,
+                               servers.portal_env(fixture.url, folder / "uploads"),
+                               Path(out) / "portal", requests, portal_page)
         inputs = inprocess.form_controls(html)
-        floor, _ = _served("floor_app:create_app()", servers.BENCH,
-                           {"BENCH_FLOOR_DATABASE_URL": fixture.url}, Path(out) / "floor",
-                           requests, lambda client: f"/items/{inputs}")
+        floor, _ = _served(servers.FLOOR_APP, servers.BENCH, servers.floor_env(fixture.url),
+                           Path(out) / "floor", requests, lambda client: f"/items/{inputs}")
     return {"portal": portal, "floor": floor, "inputs": inputs}
 
 
@@ -106,11 +102,12 @@ def _served(app: str, pythonpath: Path, env: dict[str, str], out: Path, requests
     """
     out.mkdir()
     port = servers.free_port()
+    # The benchmark's command line, with one worker (the one measured) and the interpreter named
+    # for valgrind.
     command = ["valgrind", "--tool=callgrind", "--trace-children=yes", "--instr-atstart=no",
-               f"--callgrind-out-file={out}/callgrind.%p", sys.executable, str(servers.GUNICORN),
-               "--workers", "1", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
-               "--chdir", str(servers.ROOT), "--pythonpath", str(pythonpath),
-               "--log-level", "warning", "--timeout", "600", app]
+               f"--callgrind-out-file={out}/callgrind.%p", sys.executable,
+               *servers.gunicorn_args(app, port, pythonpath=pythonpath, workers=1,
+                                      timeout_s=SERVED_START_S)]
     log = out / "server.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(command, env={**os.environ, **env}, stdout=log_file,

@@ -36,14 +36,34 @@ def wait_until_listening(process: subprocess.Popen, port: int, log: Path, *,
     raise RuntimeError(f"gunicorn did not listen on {port} in {timeout_s:.0f} s; see {log}")
 
 
+# What the portal and the floor run: the app, where it is imported from, its environment.
+PORTAL_APP = "wsgi:app"
+FLOOR_APP = "floor_app:create_app()"
+
+
+def portal_env(url: str, upload_folder: Path) -> dict[str, str]:
+    return {"PORTAL_DATABASE_URL": url, "PORTAL_SECRET_KEY": "bench-secret",
+            "PORTAL_UPLOAD_FOLDER": str(upload_folder)}
+
+
+def floor_env(url: str) -> dict[str, str]:
+    return {"BENCH_FLOOR_DATABASE_URL": url}
+
+
+def gunicorn_args(app: str, port: int, *, pythonpath: Path = ROOT, workers: int = WORKERS,
+                  timeout_s: int = 60) -> list[str]:
+    """The gunicorn command line both servers share (sync workers, 127.0.0.1 only)."""
+    return [str(GUNICORN), "--workers", str(workers), "--worker-class", "sync",
+            "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--pythonpath", str(pythonpath),
+            "--log-level", "warning", "--timeout", str(timeout_s), app]
+
+
 @contextlib.contextmanager
 def gunicorn(app: str, env: dict[str, str], log: Path, *, pythonpath: Path = ROOT
              ) -> Iterator[int]:
     """Run `app` under gunicorn (WORKERS sync workers) and yield its port; always stop it."""
     port = free_port()
-    args = [str(GUNICORN), "--workers", str(WORKERS), "--worker-class", "sync",
-            "--bind", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--pythonpath", str(pythonpath),
-            "--log-level", "warning", "--timeout", "60", app]
+    args = gunicorn_args(app, port, pythonpath=pythonpath)
     with log.open("w") as log_file:
         process = subprocess.Popen(args, env={**os.environ, **env}, stdout=log_file,
                                    stderr=subprocess.STDOUT, start_new_session=True)
@@ -65,11 +85,8 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def portal_server(url: str, upload_folder: Path, log: Path):
-    env = {"PORTAL_DATABASE_URL": url, "PORTAL_SECRET_KEY": "bench-secret",
-           "PORTAL_UPLOAD_FOLDER": str(upload_folder)}
-    return gunicorn("wsgi:app", env, log)
+    return gunicorn(PORTAL_APP, portal_env(url, upload_folder), log)
 
 
 def floor_server(url: str, log: Path):
-    return gunicorn("floor_app:create_app()", {"BENCH_FLOOR_DATABASE_URL": url}, log,
-                    pythonpath=BENCH)
+    return gunicorn(FLOOR_APP, floor_env(url), log, pythonpath=BENCH)

@@ -20,6 +20,11 @@ from flask import Flask, has_request_context, request, url_for
 
 _BUILT_EACH_TIME = frozenset(("_external", "_scheme", "_method"))
 
+# Stands for an item or section key in a link built once per page and then completed per key
+# with str.replace: keys are `[a-z][a-z0-9_]*` (item_reader.KEY_PATTERN), so they go into a
+# URL as they are and none can be this.
+ANY_KEY = "__key__"
+
 
 def install(app: Flask) -> None:
     """Use the remembering `url_for` in the app's templates (after blueprints are registered)."""

@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from portal.core.csrf import csrf_token
 from portal.core.formatting import local_datetime
 from portal.core.i18n import html_gettext as _
-from portal.core.urls import cached_url_for
+from portal.core.urls import ANY_KEY, cached_url_for
 from portal.questionnaires.definition import Item, Questionnaire
 from portal.review.flags import KIND_LABELS
 
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from portal.review.page import ItemRow, ReviewData
 
 STATUS_CSS = {"verified": "approved", "queried": "returned", "pending": "draft"}
-KEY = "__key__"  # stands for an item key in a link built once per page
 
 _CACHE: WeakKeyDictionary[Questionnaire, dict[str, _Parts]] = WeakKeyDictionary()
 
@@ -122,7 +121,7 @@ class _Page:
 
     @staticmethod
     def _url(endpoint: str, submission_id: int) -> str:
-        return str(escape(cached_url_for(endpoint, submission_id=submission_id, item_key=KEY)))
+        return str(escape(cached_url_for(endpoint, submission_id=submission_id, item_key=ANY_KEY)))
 
 
 def _item(row: ItemRow, fixed: _Item, page: _Page) -> str:
@@ -130,7 +129,7 @@ def _item(row: ItemRow, fixed: _Item, page: _Page) -> str:
     answer = row.answer
     shown = escape(row.display)
     if row.file_meta:
-        shown = f'<a href="{page.url_file.replace(KEY, key)}">{shown}</a>'
+        shown = f'<a href="{page.url_file.replace(ANY_KEY, key)}">{shown}</a>'
     out = [fixed.opening[row.status], shown]
     if fixed.unit and answer is not None and answer.value is not None:
         out.append(fixed.unit)
@@ -145,7 +144,7 @@ def _item(row: ItemRow, fixed: _Item, page: _Page) -> str:
     if fixed.evidence:
         evidence = row.evidence
         out.append(page.evidence)
-        out.append(f'<a href="{page.url_evidence.replace(KEY, key)}">'
+        out.append(f'<a href="{page.url_evidence.replace(ANY_KEY, key)}">'
                    f'{escape(evidence.get("name", ""))}</a>' if evidence else "—")
     if row.verified:
         review = row.review
@@ -177,9 +176,9 @@ def _item(row: ItemRow, fixed: _Item, page: _Page) -> str:
         if row.open_query is None:
             version = f"{page.version}{row.review_version}"
             if not row.verified:
-                out.append(f'<form method="post" action="{page.url_verify.replace(KEY, key)}">'
+                out.append(f'<form method="post" action="{page.url_verify.replace(ANY_KEY, key)}">'
                            f"\n{version}{page.verify}")
-            out.append(f'{page.ask}{page.url_query.replace(KEY, key)}">\n{version}">\n'
+            out.append(f'{page.ask}{page.url_query.replace(ANY_KEY, key)}">\n{version}">\n'
                        f'<label for="query-{key}">{page.question}</label>\n'
                        f'<textarea id="query-{key}" {page.save}')
         out.append("</div>\n")

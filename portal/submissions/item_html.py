@@ -69,11 +69,7 @@ def _plain_item(view: ItemView) -> Markup:
         parts = d.plain[view.relevant] = tuple(sample.split(_PLACEHOLDER))
     if len(parts) != 2:  # the value is not drawn exactly once: draw this item in full
         return _item(view, None, None)
-    return Markup(parts[0] + escape(_text(data)) + parts[1])
-
-
-def _text(data: object) -> str:
-    return "" if data is None else str(data)
+    return Markup(parts[0] + escape(view.text_value) + parts[1])
 
 
 def _item(view: ItemView, page: SectionPage, thread) -> str:

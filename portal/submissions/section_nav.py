@@ -3,8 +3,7 @@
 Written in Python rather than as a Jinja loop: the loop built a link, looked up a title and
 compared keys through the template machinery for every section, which cost 5% of the page.
 Here the numbered, escaped titles are worked out once per questionnaire and locale, and one
-link is built per page with a placeholder for the section key (keys are `[a-z][a-z0-9_]*`,
-item_reader.KEY_PATTERN, so they go into a URL as they are and never contain the placeholder).
+link is built per page with a placeholder for the section key (core.urls.ANY_KEY).
 """
 
 from __future__ import annotations
@@ -13,10 +12,9 @@ from weakref import WeakKeyDictionary
 
 from markupsafe import Markup, escape
 
+from portal.core.urls import ANY_KEY
 from portal.core.urls import cached_url_for as url_for
 from portal.questionnaires.definition import Questionnaire, Section
-
-_ANY_SECTION = "-section-"
 
 _TITLES: WeakKeyDictionary[Questionnaire, dict[str, tuple[tuple[str, Markup], ...]]] = (
     WeakKeyDictionary()
@@ -37,9 +35,9 @@ def numbered_titles(questionnaire: Questionnaire,
 def section_links(questionnaire: Questionnaire, current: Section, submission_id: int,
                   locale: str) -> Markup:
     """`<li>` links to every section of the submission; the current one is aria-current."""
-    link = url_for("submissions.section", submission_id=submission_id, section_key=_ANY_SECTION)
+    link = url_for("submissions.section", submission_id=submission_id, section_key=ANY_KEY)
     marked = ' aria-current="page"'
     return Markup("\n").join(
-        Markup(f'<li><a href="{link.replace(_ANY_SECTION, key)}"'
+        Markup(f'<li><a href="{link.replace(ANY_KEY, key)}"'
                f'{marked if key == current.key else ""}>{title}</a></li>')
         for key, title in numbered_titles(questionnaire, locale))
