@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from urllib.parse import urlsplit
 
 from flask import (
@@ -17,29 +16,20 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import joinedload
 
 from portal.auth.forms import LoginForm
 from portal.auth.models import User
 from portal.auth.services import authenticate, language_after_login, remember_language
+from portal.auth.signed_in import SignedInUser, as_signed_in, signed_in_user
 from portal.db import session as db_session
 from portal.extensions import login_manager
 
 bp = Blueprint("auth", __name__)
 
 
-@cache
-def _user_by_id() -> Select:
-    # Every page shows the official's gmina in the header: load it in the same query. Built
-    # once (constructing it cost as much as running it), on first use: at import time the
-    # mappers it joins may not all be defined yet.
-    return select(User).where(User.id == bindparam("id")).options(joinedload(User.gmina))
-
-
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db_session.scalar(_user_by_id(), {"id": int(user_id)})
+def load_user(user_id: str) -> SignedInUser | None:
+    return signed_in_user(int(user_id))
 
 
 def safe_next(target: str | None) -> str | None:
@@ -52,7 +42,7 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def home_for(user: User) -> str:
+def home_for(user: User | SignedInUser) -> str:
     if user.is_official:
         return url_for("submissions.dashboard")
     return url_for("main.index")
@@ -77,7 +67,7 @@ def login():
             session.clear()  # a fresh session on login defeats session fixation
             if language in current_app.config["PORTAL_LOCALES"]:
                 session["lang"] = language
-            login_user(user)
+            login_user(as_signed_in(user))
             return redirect(safe_next(form.next.data) or home_for(user))
     return render_template("auth/login.html", form=form)
 
@@ -99,6 +89,6 @@ def set_language(code: str):
     if code in current_app.config["PORTAL_LOCALES"]:
         session["lang"] = code
         if current_user.is_authenticated:
-            remember_language(current_user, code)
+            remember_language(current_user.record(), code)
             db_session.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))

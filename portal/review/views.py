@@ -69,8 +69,8 @@ def _query_for_user(query_id: int) -> ReviewQuery:
 
 
 def _me() -> User:
-    """The logged-in user itself, not the proxy (it outlives the request in e-mail contexts)."""
-    return current_user._get_current_object()
+    """The logged-in user's account (services link rows to it; e-mails outlive the request)."""
+    return current_user.record()
 
 
 def _back(submission: Submission, item_key: str | None = None):
@@ -184,7 +184,7 @@ def section(submission_id: int, section_key: str):
 @role_required(Role.REVIEWER, Role.ADMIN)
 def assign(submission_id: int):
     submission = _staff_submission(submission_id)
-    reviewer = current_user
+    reviewer = _me()
     if current_user.role == Role.ADMIN and request.form.get("reviewer_id"):
         reviewer = session.get(User, request.form.get("reviewer_id", type=int) or 0)
         if reviewer is None:

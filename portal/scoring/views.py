@@ -198,10 +198,10 @@ def draft_home():
     if current_user.role in STAFF:
         return redirect(url_for("scoring.runs"))
     drafts = objections.draft_runs_for_reply()
-    if not drafts or current_user.gmina is None:
+    if not drafts or current_user.gmina_teryt6 is None:
         return render_template("scoring/no_draft.html")
     return redirect(url_for("scoring.draft_card", run_id=drafts[0].id,
-                            teryt6=current_user.gmina.teryt6))
+                            teryt6=current_user.gmina_teryt6))
 
 
 def _run_and_gmina(run_id: int, teryt6: str) -> tuple[ScoringRun, Gmina]:

@@ -6,6 +6,7 @@ import pytest
 
 from portal.auth.services import authenticate, create_user
 from portal.core.errors import DomainError
+from portal.db import session as db_session
 from tests import factories
 
 
@@ -126,3 +127,30 @@ def test_a_rotated_secret_key_keeps_sessions_only_while_the_old_key_is_a_fallbac
     finally:
         app.secret_key = old_key
         app.config["SECRET_KEY_FALLBACKS"] = []
+
+
+def test_every_page_shows_who_is_signed_in_and_their_gmina(client):
+    # The signed-in person is read on every request as a few columns (auth/signed_in.py).
+    official = factories.official()
+    factories.open_edition_2018()
+    factories.login(client, official)
+    header = client.get("/ankieta").get_data(as_text=True)
+    assert f'<li class="user-name">{official.name} · Kórnik</li>' in header
+
+    client.post("/logout")
+    reviewer = factories.reviewer()
+    factories.login(client, reviewer)
+    assert f'<li class="user-name">{reviewer.name}</li>' in client.get("/").get_data(as_text=True)
+
+
+def test_an_account_deactivated_during_a_session_is_signed_out_at_its_next_request(client):
+    official = factories.official()
+    factories.open_edition_2018()
+    factories.login(client, official)
+    assert client.get("/ankieta").status_code == 200
+
+    official.active = False
+    db_session.flush()
+
+    response = client.get("/ankieta")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
