@@ -50,10 +50,15 @@ class Edition(Base):
         return end_of_day - timedelta(microseconds=1)
 
     def accepts_answers(self, now: datetime) -> bool:
-        """Officials may edit while the edition is open and between its dates (Polish days)."""
-        if self.status != EditionStatus.OPEN:
-            return False
-        local_today = now.astimezone(POLAND).date()
-        if self.opens_on is not None and local_today < self.opens_on:
-            return False
-        return self.closes_on is None or local_today <= self.closes_on
+        return accepts_answers(self.status, self.opens_on, self.closes_on, now)
+
+
+def accepts_answers(status: str, opens_on: date | None, closes_on: date | None,
+                    now: datetime) -> bool:
+    """Officials may edit while the edition is open and between its dates (Polish days)."""
+    if status != EditionStatus.OPEN:
+        return False
+    local_today = now.astimezone(POLAND).date()
+    if opens_on is not None and local_today < opens_on:
+        return False
+    return closes_on is None or local_today <= closes_on

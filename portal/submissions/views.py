@@ -28,21 +28,29 @@ from portal.editions.services import current_edition
 from portal.review.threads import queries_of
 from portal.submissions import saving, services
 from portal.submissions.forms import DeclarationForm, SectionPage, SimpleActionForm
+from portal.submissions.heading import SubmissionHeading, submission_heading
 from portal.submissions.models import Submission
 from portal.submissions.uploads import stored_path
 
 bp = Blueprint("submissions", __name__)
 
 
-def _load(submission_id: int) -> Submission:
-    """The submission if the current user may see it; 404 otherwise (never reveal existence)."""
-    submission = services.get_submission(submission_id)
+def _load(submission_id: int, *, heading_only: bool = False
+          ) -> Submission | SubmissionHeading:
+    """The submission if the current user may see it; 404 otherwise (never reveal existence).
+
+    `heading_only`: its heading (submissions/heading.py), for pages that only show it.
+    """
+    if heading_only:
+        submission = submission_heading(submission_id)
+    else:
+        submission = services.get_submission(submission_id)
     if submission is None or not services.visible_to(submission, current_user):
         abort(404)
     return submission
 
 
-def _section_or_404(submission: Submission, section_key: str):
+def _section_or_404(submission: Submission | SubmissionHeading, section_key: str):
     questionnaire = services.definition_of(submission)
     for section in questionnaire.sections:
         if section.key == section_key:
@@ -77,7 +85,7 @@ def dashboard():
 @reads_only
 @login_required
 def section(submission_id: int, section_key: str):
-    submission = _load(submission_id)
+    submission = _load(submission_id, heading_only=request.method != "POST")
     questionnaire, section = _section_or_404(submission, section_key)
     page = SectionPage(submission, questionnaire, section, locale=str(get_locale()),
                        user=current_user, upload_folder=Path(current_app.config["UPLOAD_FOLDER"]))
