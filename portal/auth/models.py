@@ -22,7 +22,24 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-class User(UserMixin, Base):
+class Account(UserMixin):
+    """What an account's role and status allow: shared by the ORM `User` and the
+    `SignedInUser` every request reads (auth/signed_in.py), which both have `role` and `active`."""
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def is_official(self) -> bool:
+        return self.role == Role.OFFICIAL
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.REVIEWER, Role.ADMIN)
+
+
+class User(Account, Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint("role IN ('official', 'reviewer', 'admin')", name="role_known"),
@@ -48,15 +65,3 @@ class User(UserMixin, Base):
     locale: Mapped[str | None] = mapped_column(String(8))
 
     gmina: Mapped[Gmina | None] = relationship()
-
-    @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
-        return self.active
-
-    @property
-    def is_official(self) -> bool:
-        return self.role == Role.OFFICIAL
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.REVIEWER, Role.ADMIN)

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask_login import UserMixin
 from sqlalchemy import Select, bindparam, select
 
-from portal.auth.models import Role, User
+from portal.auth.models import Account, User
 from portal.db import column_rows, session
 from portal.municipalities.models import Gmina
 
 
-class SignedInUser(UserMixin):
+class SignedInUser(Account):
     def __init__(self, id: int, email: str, name: str, role: str, gmina_id: int | None,
                  gmina_name: str | None, gmina_teryt6: str | None, locale: str | None,
                  active: bool) -> None:
@@ -35,18 +34,6 @@ class SignedInUser(UserMixin):
         self.gmina_teryt6 = gmina_teryt6
         self.locale = locale
         self.active = active
-
-    @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
-        return self.active
-
-    @property
-    def is_official(self) -> bool:
-        return self.role == Role.OFFICIAL
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in (Role.REVIEWER, Role.ADMIN)
 
     def record(self) -> User:
         """The account as an ORM object, to change it or to link other rows to it."""
