@@ -12,6 +12,7 @@ Services take either: they use the attributes both have (`id`, `role`, `gmina_id
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import Select, bindparam, select
@@ -21,19 +22,19 @@ from portal.db import column_rows, session
 from portal.municipalities.models import Gmina
 
 
+# eq=False: equality stays Flask-Login's (UserMixin compares ids, so a User and its
+# SignedInUser are equal).
+@dataclass(eq=False)
 class SignedInUser(Account):
-    def __init__(self, id: int, email: str, name: str, role: str, gmina_id: int | None,
-                 gmina_name: str | None, gmina_teryt6: str | None, locale: str | None,
-                 active: bool) -> None:
-        self.id = id
-        self.email = email
-        self.name = name
-        self.role = role
-        self.gmina_id = gmina_id
-        self.gmina_name = gmina_name
-        self.gmina_teryt6 = gmina_teryt6
-        self.locale = locale
-        self.active = active
+    id: int
+    email: str
+    name: str
+    role: str
+    gmina_id: int | None
+    gmina_name: str | None
+    gmina_teryt6: str | None
+    locale: str | None
+    active: bool
 
     def record(self) -> User:
         """The account as an ORM object, to change it or to link other rows to it."""
@@ -42,12 +43,9 @@ class SignedInUser(Account):
             raise LookupError(f"user {self.id} no longer exists")
         return user
 
-    def gmina(self) -> Gmina | None:
+    def gmina_record(self) -> Gmina | None:
         """The official's gmina as an ORM object (None for staff)."""
         return session.get(Gmina, self.gmina_id) if self.gmina_id is not None else None
-
-    def __repr__(self) -> str:
-        return f"<SignedInUser {self.id} {self.role}>"
 
 
 @cache

@@ -52,7 +52,6 @@ class EditionHeading:
 class GminaHeading:
     id: int
     name: str
-    teryt6: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +60,6 @@ class SubmissionHeading:
     gmina_id: int
     edition_id: int
     status: str
-    submitted_at: datetime | None
     gmina: GminaHeading
     edition: EditionHeading
 
@@ -71,9 +69,8 @@ def _by_id() -> Select:
     # Built once, on first use (at import time the mappers may not all be configured).
     return (
         select(Submission.id, Submission.gmina_id, Submission.edition_id, Submission.status,
-               Submission.submitted_at, Gmina.name, Gmina.teryt6, Edition.year, Edition.status,
-               Edition.opens_on, Edition.closes_on, QuestionnaireVersion.id,
-               QuestionnaireVersion.version, QuestionnaireVersion.sha256)
+               Gmina.name, Edition.year, Edition.status, Edition.opens_on, Edition.closes_on,
+               QuestionnaireVersion.id, QuestionnaireVersion.version, QuestionnaireVersion.sha256)
         .join_from(Submission, Gmina, Submission.gmina_id == Gmina.id)
         .join(Edition, Submission.edition_id == Edition.id)
         .join(QuestionnaireVersion, Edition.questionnaire_version_id == QuestionnaireVersion.id)
@@ -86,9 +83,9 @@ def submission_heading(submission_id: int) -> SubmissionHeading | None:
     rows = column_rows(_by_id(), {"id": submission_id})
     if not rows:
         return None
-    (id_, gmina_id, edition_id, status, submitted_at, gmina_name, teryt6, year, edition_status,
-     opens_on, closes_on, version_id, version, sha256) = rows[0]
+    (id_, gmina_id, edition_id, status, gmina_name, year, edition_status, opens_on, closes_on,
+     version_id, version, sha256) = rows[0]
     version_heading = VersionHeading(version_id, version, sha256)
     return SubmissionHeading(
-        id_, gmina_id, edition_id, status, submitted_at, GminaHeading(gmina_id, gmina_name, teryt6),
+        id_, gmina_id, edition_id, status, GminaHeading(gmina_id, gmina_name),
         EditionHeading(edition_id, year, edition_status, opens_on, closes_on, version_heading))

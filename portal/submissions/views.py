@@ -64,7 +64,7 @@ def dashboard():
     edition = current_edition()
     if edition is None:
         return render_template("submissions/no_edition.html")
-    submission = services.open_submission(edition, current_user.gmina(), actor=current_user)
+    submission = services.open_submission(edition, current_user.gmina_record(), actor=current_user)
     session.commit()
     answers = services.answers_by_key(submission)
     evaluation = services.evaluate_submission(submission, answers)
